@@ -1,0 +1,3 @@
+"""scms.asn1 (being built)."""
+
+__all__: list[str] = []

@@ -1,0 +1,9 @@
+"""`scms cert ...` commands."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(no_args_is_help=True, help="cert commands.")
+
+__all__ = ["app"]

@@ -1,0 +1,9 @@
+"""`scms spdu ...` commands."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(no_args_is_help=True, help="spdu commands.")
+
+__all__ = ["app"]

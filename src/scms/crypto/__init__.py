@@ -1,0 +1,3 @@
+"""scms.crypto (being built)."""
+
+__all__: list[str] = []

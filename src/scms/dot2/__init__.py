@@ -1,0 +1,3 @@
+"""scms.dot2 (being built)."""
+
+__all__: list[str] = []
