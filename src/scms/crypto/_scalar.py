@@ -1,0 +1,62 @@
+"""Hazardous material: the only place where secret scalars leave OpenSSL, for modular arithmetic mod n.
+
+Use the butterfly and ECQV functions of `scms.crypto` (which call this module) instead; nothing outside
+`scms.crypto` may import it. Three derivations need arithmetic on secrets that OpenSSL does not offer through
+`cryptography`: a + f (butterfly cocoon key, 1609.2.1 §9.3), b + c (explicit butterfly certificate key),
+e·k + d (ECQV private key reconstruction value and reconstruction, 1609.2 §5.3.2).
+
+Honest limits: these sums and products use Python integers, which are NOT constant-time (their running time
+depends on the operands' lengths, and intermediate values live in memory that cannot be wiped). No constant-time
+modular arithmetic is practical from Python with the pinned dependencies (`pycryptodome`'s `Integer` is GMP- or
+Python-backed and not constant-time either), so we keep the exposure small instead: the arithmetic is a few
+additions and one multiplication per key, all of it is here, and every scalar MULTIPLICATION by a secret (k·G, d·G,
+ECDH) goes through OpenSSL, which is constant-time. Results are handed straight back to OpenSSL as key objects.
+"""
+
+from __future__ import annotations
+
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from scms.crypto.curves import Curve
+from scms.crypto.errors import InvalidKey
+from scms.crypto.keys import SoftwareKey
+from scms.crypto.points import Point
+
+
+def _scalar(key: SoftwareKey) -> int:
+    return key._key.private_numbers().private_value
+
+
+def _key(curve: Curve, d: int) -> SoftwareKey:
+    if d == 0:
+        # Happens with probability about 1/n; a zero key is not a key.
+        raise InvalidKey("derived private key is zero")
+    return SoftwareKey(ec.derive_private_key(d, curve.ec_curve), curve)
+
+
+def secret_times_generator(curve: Curve, k: int) -> Point:
+    """k·G for a secret k, computed by OpenSSL (constant-time)."""
+    return _key(curve, k % curve.n).public_point
+
+
+def key_plus(key: SoftwareKey, addend: int) -> SoftwareKey:
+    """(d + addend) mod n as a key: cocoon key a + f, explicit certificate key b + c."""
+    curve = key.curve
+    return _key(curve, (_scalar(key) + addend) % curve.n)
+
+
+def key_times_plus(e: int, key: SoftwareKey, addend: int) -> SoftwareKey:
+    """(e·d + addend) mod n as a key: ECQV reconstruction d_U = e·k_U + r."""
+    curve = key.curve
+    return _key(curve, (e * _scalar(key) + addend) % curve.n)
+
+
+def ecqv_response_value(e: int, k: SoftwareKey, ca_key: SoftwareKey) -> bytes:
+    """r = e·k + d_CA mod n, big-endian and left-padded to `curve.size` bytes (1609.2 §5.3.2)."""
+    curve = ca_key.curve
+    return ((e * _scalar(k) + _scalar(ca_key)) % curve.n).to_bytes(curve.size)
+
+
+def scalar_bytes(key: SoftwareKey) -> bytes:
+    """The scalar of a FRESH one-time key as bytes (the explicit-certificate randomiser c sent to the EE)."""
+    return _scalar(key).to_bytes(key.curve.size)

@@ -1,0 +1,92 @@
+"""Hazardous material: raw ECQV implicit-certificate arithmetic; the hash input must be canonical COER.
+
+Use the implicit-certificate functions of `scms.dot2` instead: they build the `ToBeSignedCertificate`, put the
+reconstruction value in it and hash the right bytes. 1609.2 §5.3.2 profiles SEC 4 with one material difference:
+e = SHA-256(SHA-256(tbs) ‖ SHA-256(issuer certificate)) read as a big-endian integer mod n — the FULL hash, not
+SEC 4's leftmost ⌊log2 n⌋ bits (verified on real GHS/ISS certificates; standards notes §4). The CA works in two
+steps because the tbs it hashes contains the reconstruction value P_U: `ecqv_begin` (random k, P_U = R_U + k·G),
+then `ecqv_finish` (r = e·k + d_CA mod n). The EE computes d_U = e·k_U + r and checks it against Q_U = e·P_U + Q_CA.
+"""
+
+from __future__ import annotations
+
+from scms.crypto import _scalar
+from scms.crypto.curves import Curve
+from scms.crypto.errors import InvalidKey, InvalidPoint
+from scms.crypto.keys import SoftwareKey
+from scms.crypto.points import Point
+
+__all__ = ["EcqvIssuance", "ecqv_begin", "ecqv_e", "ecqv_finish", "ecqv_private_key", "ecqv_public_key"]
+
+
+def ecqv_e(tbs: bytes, issuer_certificate: bytes, curve: Curve = Curve.P256) -> int:
+    """e = int(H(H(tbs) ‖ H(issuer_certificate))) mod n, H = SHA-256 on P-256 (SHA-384 on 384-bit curves [U]).
+
+    `tbs` is the COER `ToBeSignedCertificate` of the new certificate, `issuer_certificate` the whole COER issuer
+    `Certificate`.
+    """
+    digest = curve.hash_algorithm.digest
+    return int.from_bytes(digest(digest(tbs) + digest(issuer_certificate))) % curve.n
+
+
+class EcqvIssuance:
+    """The CA's state between `ecqv_begin` and `ecqv_finish`: the secret k (inside OpenSSL) and P_U.
+
+    Single use: finishing twice with two different e would reveal k and then the CA's private key.
+    """
+
+    __slots__ = ("_finished", "_k", "reconstruction_point")
+
+    def __init__(self, k: SoftwareKey, reconstruction_point: Point) -> None:
+        self._k = k
+        self._finished = False
+        self.reconstruction_point = reconstruction_point
+        """P_U, to be put (compressed) in `verifyKeyIndicator.reconstructionValue` of the tbs."""
+
+    def __repr__(self) -> str:
+        return f"EcqvIssuance({self.reconstruction_point!r}, [secure])"
+
+
+def ecqv_begin(request_point: Point) -> EcqvIssuance:
+    """CA step 1: draw k, P_U = R_U + k·G (k·G by OpenSSL). R_U is the EE's request key or a butterfly cocoon key."""
+    while True:
+        k = SoftwareKey.generate(request_point.curve)
+        try:
+            return EcqvIssuance(k, request_point + k.public_point)
+        except InvalidPoint:
+            continue  # k·G = -R_U: probability about 1/n, draw again
+
+
+def ecqv_finish(issuance: EcqvIssuance, e: int, ca_key: SoftwareKey) -> bytes:
+    """CA step 2: the private key reconstruction value r = e·k + d_CA mod n, `curve.size` bytes big-endian."""
+    if issuance._finished:
+        raise ValueError("this ECQV issuance is already finished")
+    if ca_key.curve is not issuance.reconstruction_point.curve:
+        raise ValueError("CA key on another curve than the request")
+    issuance._finished = True
+    return _scalar.ecqv_response_value(e, issuance._k, ca_key)
+
+
+def ecqv_public_key(e: int, reconstruction_point: Point, issuer_public: Point) -> Point:
+    """Q_U = e·P_U + Q_CA: anyone's reconstruction of the certificate's public key (public values only)."""
+    return reconstruction_point.mul_public(e) + issuer_public
+
+
+def ecqv_private_key(
+    request_key: SoftwareKey,
+    e: int,
+    r: bytes,
+    reconstruction_point: Point,
+    issuer_public: Point | None = None,
+) -> SoftwareKey:
+    """EE: d_U = e·k_U + r mod n. With `issuer_public`, check d_U·G == e·P_U + Q_CA first (InvalidKey if not)."""
+    curve = request_key.curve
+    if len(r) != curve.size:
+        raise InvalidKey(f"a {curve.name} reconstruction value r has {curve.size} bytes")
+    r_int = int.from_bytes(r)
+    if r_int >= curve.n:
+        raise InvalidKey("reconstruction value r out of range")
+    key = _scalar.key_times_plus(e, request_key, r_int)
+    if issuer_public is not None and key.public_point != ecqv_public_key(e, reconstruction_point, issuer_public):
+        raise InvalidKey("reconstructed private key does not match the certificate")
+    return key
