@@ -1,0 +1,1 @@
+"""Tests of scms.crypto (primitives against published vectors, real certificates and properties)."""
