@@ -1,0 +1,84 @@
+"""ECQV issuance (CA, two steps) and reconstruction (EE), on every curve."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scms.crypto import (
+    Curve,
+    InvalidKey,
+    SoftwareKey,
+    ecqv_begin,
+    ecqv_e,
+    ecqv_finish,
+    ecqv_private_key,
+    ecqv_public_key,
+    sha256,
+)
+
+from ._helpers import CURVES
+
+PROPERTY = settings(max_examples=20, deadline=None)
+CA_KEYS = {curve: SoftwareKey.generate(curve) for curve in CURVES}
+ISSUER_CERTIFICATE = b"\x80\x03\x00 issuer certificate bytes"
+
+
+@PROPERTY
+@given(st.sampled_from(CURVES), st.binary(min_size=1, max_size=100))
+def test_issue_and_reconstruct(curve: Curve, tbs_prefix: bytes) -> None:
+    ca_key, request_key = CA_KEYS[curve], SoftwareKey.generate(curve)
+    issuance = ecqv_begin(request_key.public_point)
+    # The tbs contains P_U: that is why the CA needs two steps.
+    tbs = tbs_prefix + issuance.reconstruction_point.encode()
+    e = ecqv_e(tbs, ISSUER_CERTIFICATE, curve)
+    r = ecqv_finish(issuance, e, ca_key)
+    assert len(r) == curve.size and int.from_bytes(r) < curve.n
+    public = ecqv_public_key(e, issuance.reconstruction_point, ca_key.public_point)
+    key = ecqv_private_key(request_key, e, r, issuance.reconstruction_point, ca_key.public_point)
+    assert key.public_point == public
+    # Without the issuer key the check is skipped, the key is the same.
+    assert ecqv_private_key(request_key, e, r, issuance.reconstruction_point).public_point == public
+
+
+def test_e_is_the_full_hash_mod_n() -> None:
+    tbs, issuer = b"tbs", b"issuer"
+    expected = int.from_bytes(sha256(sha256(tbs) + sha256(issuer))) % Curve.P256.n
+    assert ecqv_e(tbs, issuer) == expected
+    assert ecqv_e(tbs, issuer, Curve.P384) != expected  # SHA-384 on the 384-bit curves
+
+
+def test_an_issuance_finishes_once() -> None:
+    ca_key, request_key = CA_KEYS[Curve.P256], SoftwareKey.generate()
+    issuance = ecqv_begin(request_key.public_point)
+    ecqv_finish(issuance, 5, ca_key)
+    with pytest.raises(ValueError, match="already finished"):
+        ecqv_finish(issuance, 6, ca_key)  # two r for two e would reveal k, then d_CA
+
+
+def test_an_issuance_refuses_a_ca_key_of_another_curve() -> None:
+    issuance = ecqv_begin(SoftwareKey.generate().public_point)
+    with pytest.raises(ValueError, match="another curve"):
+        ecqv_finish(issuance, 5, CA_KEYS[Curve.P384])
+
+
+def test_a_wrong_r_or_e_fails_the_reconstruction_check() -> None:
+    ca_key, request_key = CA_KEYS[Curve.P256], SoftwareKey.generate()
+    issuance = ecqv_begin(request_key.public_point)
+    e = ecqv_e(issuance.reconstruction_point.encode(), ISSUER_CERTIFICATE)
+    r = ecqv_finish(issuance, e, ca_key)
+    point, issuer = issuance.reconstruction_point, ca_key.public_point
+    bad_r = (int.from_bytes(r) ^ 1).to_bytes(32)
+    for args in ((e, bad_r, point, issuer), (e + 1, r, point, issuer), (e, r, -point, issuer), (e, r, point, -issuer)):
+        with pytest.raises(InvalidKey, match="does not match"):
+            ecqv_private_key(request_key, *args)
+    with pytest.raises(InvalidKey):
+        ecqv_private_key(request_key, e, r[:31], point, issuer)
+    with pytest.raises(InvalidKey):
+        ecqv_private_key(request_key, e, Curve.P256.n.to_bytes(32), point, issuer)
+
+
+def test_issuance_repr_hides_k() -> None:
+    issuance = ecqv_begin(SoftwareKey.generate().public_point)
+    assert repr(issuance) == f"EcqvIssuance({issuance.reconstruction_point!r}, [secure])"
