@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import pickle
 
 import pytest
 from hypothesis import given
@@ -49,3 +50,9 @@ def test_hashed_ids_check_length_and_print_as_hex() -> None:
 def test_hash_algorithm_sizes() -> None:
     assert HashAlgorithm.SHA256.size == len(sha256(b"")) == 32
     assert HashAlgorithm.SHA384.size == len(sha384(b"")) == 48
+
+
+def test_hashed_ids_pickle_as_their_own_type() -> None:
+    value = HashedId10.of(b"certificate")
+    copy = pickle.loads(pickle.dumps(value))
+    assert type(copy) is HashedId10 and copy == value

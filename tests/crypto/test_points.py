@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -127,3 +129,9 @@ def test_points_are_immutable_hashable_values() -> None:
 def test_generator_is_the_curve_base_point(curve: Curve) -> None:
     generator = Point.generator(curve)
     assert (generator.x, generator.y) == (curve.gx, curve.gy)
+
+
+def test_public_values_pickle_for_worker_processes() -> None:
+    point = openssl_times_g(Curve.P384, 4242)
+    point.public_key()  # caches an OpenSSL object that itself cannot be pickled
+    assert pickle.loads(pickle.dumps(point)) == point

@@ -35,13 +35,17 @@ class EcqvIssuance:
     Single use: finishing twice with two different e would reveal k and then the CA's private key.
     """
 
-    __slots__ = ("_finished", "_k", "reconstruction_point")
+    __slots__ = ("_finished", "_k", "_reconstruction_point")
 
     def __init__(self, k: SoftwareKey, reconstruction_point: Point) -> None:
         self._k = k
         self._finished = False
-        self.reconstruction_point = reconstruction_point
+        self._reconstruction_point = reconstruction_point
+
+    @property
+    def reconstruction_point(self) -> Point:
         """P_U, to be put (compressed) in `verifyKeyIndicator.reconstructionValue` of the tbs."""
+        return self._reconstruction_point
 
     def __repr__(self) -> str:
         return f"EcqvIssuance({self.reconstruction_point!r}, [secure])"

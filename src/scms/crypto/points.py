@@ -39,6 +39,10 @@ class Point:
     def __repr__(self) -> str:
         return f"Point({self.curve.name}, {self.encode().hex()})"
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Pickle the coordinates only (the cached OpenSSL key cannot be pickled); unpickling re-validates.
+        return (Point, (self.curve, self.x, self.y))
+
     # --- SEC 1 encoding -------------------------------------------------------------------------------------------
 
     @classmethod
