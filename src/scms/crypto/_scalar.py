@@ -1,9 +1,9 @@
 """Hazardous material: the only place where secret scalars leave OpenSSL, for modular arithmetic mod n.
 
 Use the butterfly and ECQV functions of `scms.crypto` (which call this module) instead; nothing outside
-`scms.crypto` may import it. Three derivations need arithmetic on secrets that OpenSSL does not offer through
+`scms.crypto` may import it. Four derivations need arithmetic on secrets that OpenSSL does not offer through
 `cryptography`: a + f (butterfly cocoon key, 1609.2.1 §9.3), b + c (explicit butterfly certificate key),
-e·k + d (ECQV private key reconstruction value and reconstruction, 1609.2 §5.3.2).
+e·k + d_CA (ECQV issuance) and e·k_U + r (ECQV reconstruction, 1609.2 §5.3.2).
 
 Honest limits: these sums and products use Python integers, which are NOT constant-time (their running time
 depends on the operands' lengths, and intermediate values live in memory that cannot be wiped). No constant-time
