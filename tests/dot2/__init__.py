@@ -1,0 +1,1 @@
+"""Tests of scms.dot2 (certificates, SPDUs, CRLs)."""
