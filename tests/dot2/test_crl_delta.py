@@ -41,7 +41,9 @@ def test_linkage_entries_keep_their_own_i_rev_and_go_once_i_max_has_passed() -> 
     assert merged.linkage_entries == (old, new)
     assert apply_delta(RevocationSet.from_full(full), delta, current_i=9).linkage_entries == (new,)
     # The old entry still revokes its i = 5 certificates after the merge.
-    assert merged.linkage_index().revoked_values(5) == RevocationSet.from_full(full).linkage_index().revoked_values(5)
+    assert merged.revocation_index().revoked_values(5) == RevocationSet.from_full(
+        full
+    ).revocation_index().revoked_values(5)
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from typing import Any
 from scms.crypto import HashedId3, HashedId8, HashedId10
 from scms.dot2 import _codec
 from scms.dot2.crl_entries import GroupRevocation, HashRevocation, LinkageRevocation
-from scms.dot2.linkage_index import LinkageIndex
+from scms.dot2.revocation_index import RevocationIndex
 from scms.dot2.time import Time32
 
 __all__ = ["CrlContents", "CrlKind"]
@@ -67,7 +67,7 @@ class CrlContents:
             self.hash_entries = tuple(HashRevocation(HashedId10(e["id"]), Time32(e["expiry"])) for e in body["entries"])
         else:
             self._read_linkage(body)
-        self._index: LinkageIndex | None = None
+        self._index: RevocationIndex | None = None
 
     def _read_linkage(self, body: dict[str, Any]) -> None:
         i_rev: int = body["iRev"]
@@ -145,10 +145,10 @@ class CrlContents:
         """Scope rule (5.1.3.2): a certificate's `cracaId` is the last 3 bytes of `crlCraca`, and the series match."""
         return bytes(craca_id) == bytes(self.craca)[-3:] and crl_series == self.series
 
-    def linkage_index(self) -> LinkageIndex:
-        """The lazily built, cached linkage-value index of this CRL (one per view)."""
+    def revocation_index(self) -> RevocationIndex:
+        """The lazily built, cached revocation index of this CRL (one per view)."""
         if self._index is None:
-            self._index = LinkageIndex(self.linkage_entries, self.group_entries)
+            self._index = RevocationIndex(self.hash_entries, self.linkage_entries, self.group_entries)
         return self._index
 
     def __repr__(self) -> str:

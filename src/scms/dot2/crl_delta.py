@@ -25,7 +25,7 @@ from typing import TypeVar
 from scms.crypto import HashedId3, HashedId8
 from scms.dot2.crl_contents import CrlContents
 from scms.dot2.crl_entries import GroupRevocation, HashRevocation, LinkageRevocation
-from scms.dot2.linkage_index import LinkageIndex
+from scms.dot2.revocation_index import RevocationIndex
 from scms.dot2.time import Time32
 
 __all__ = ["RevocationSet", "apply_delta"]
@@ -44,7 +44,7 @@ class RevocationSet:
     linkage_entries: tuple[LinkageRevocation, ...] = ()
     group_entries: tuple[GroupRevocation, ...] = ()
     unsupported_entries: int = 0
-    _index: list[LinkageIndex] = field(default_factory=list, repr=False)
+    _index: list[RevocationIndex] = field(default_factory=list, init=False, repr=False)
 
     @classmethod
     def from_full(cls, crl: CrlContents) -> RevocationSet:
@@ -67,10 +67,10 @@ class RevocationSet:
         """Scope rule (5.1.3.2), as `CrlContents.covers`."""
         return bytes(craca_id) == bytes(self.craca)[-3:] and crl_series == self.series
 
-    def linkage_index(self) -> LinkageIndex:
-        """The lazily built, cached linkage-value index of this set."""
+    def revocation_index(self) -> RevocationIndex:
+        """The lazily built, cached revocation index of this set."""
         if not self._index:
-            self._index.append(LinkageIndex(self.linkage_entries, self.group_entries))
+            self._index.append(RevocationIndex(self.hash_entries, self.linkage_entries, self.group_entries))
         return self._index[0]
 
 

@@ -1,9 +1,10 @@
-"""Linkage values revoked by a CRL, per i-period, computed once and cached (IEEE 1609.2 clause 5.1.3.4).
+"""What a CRL revokes, indexed for lookups: certificate hashes and, per i-period, linkage values (IEEE 1609.2 7.3).
 
-For an individual entry (seeds ls1, ls2 at iRev) and a certificate of i-period i with iRev <= i <= iMax, the verifier
-evolves both seeds i - iRev times (each with its own la_id), then computes lv(i, j) = plv1(i, j) xor plv2(i, j) for
-j = 0 .. jmax-1 (standards notes §7.4). A group entry is matched the same way, with the group seeds and the jValue
-carried in the certificate's `group-linkage-value` in place of j (§7.2).
+Hash entries (5.1.3.2) are a set of HashedId10. For an individual entry (seeds ls1, ls2 at iRev) and a
+certificate of i-period i with iRev <= i <= iMax, the verifier evolves both seeds i - iRev times (each with its own
+la_id), then computes lv(i, j) = plv1(i, j) xor plv2(i, j) for j = 0 .. jmax-1 (standards notes §7.4). A group entry
+is matched the same way, with the group seeds and the jValue carried in the certificate's `group-linkage-value` in
+place of j (§7.2).
 
 Cost: per i, (i - iRev) SHA-256 per seed, reused incrementally when i grows, and one AES key schedule per seed with
 jmax blocks. The set of revoked values of the last few i-periods asked is kept (a verifier sees certificates of the
@@ -16,15 +17,16 @@ from collections import OrderedDict
 from collections.abc import Sequence
 
 from scms.crypto import (
+    HashedId10,
     group_linkage_value,
     group_pre_linkage_value,
     linkage_seed_after,
     linkage_value,
     pre_linkage_values,
 )
-from scms.dot2.crl_entries import GroupRevocation, LinkageRevocation
+from scms.dot2.crl_entries import GroupRevocation, HashRevocation, LinkageRevocation
 
-__all__ = ["LinkageIndex"]
+__all__ = ["RevocationIndex"]
 
 _KEPT_PERIODS = 4
 
@@ -50,13 +52,23 @@ class _SeedCursor:
         return seed1, seed2
 
 
-class LinkageIndex:
-    """Answers "is this linkage value (or group linkage value) revoked at i-period i?" for a set of entries."""
+class RevocationIndex:
+    """Answers "is this certificate hash / linkage value / group linkage value revoked?" for a set of entries."""
 
-    def __init__(self, individual: Sequence[LinkageRevocation], groups: Sequence[GroupRevocation]) -> None:
+    def __init__(
+        self,
+        hashes: Sequence[HashRevocation] = (),
+        individual: Sequence[LinkageRevocation] = (),
+        groups: Sequence[GroupRevocation] = (),
+    ) -> None:
+        self._hash_ids = frozenset(bytes(e.id) for e in hashes)
         self._individual = [(e, _SeedCursor(e.la1_id, e.la2_id, e.i_rev, e.seed1, e.seed2)) for e in individual]
         self._groups = [(g, _SeedCursor(g.la1_id, g.la2_id, g.i_rev, g.seed1, g.seed2)) for g in groups]
         self._values: OrderedDict[int, frozenset[bytes]] = OrderedDict()
+
+    def is_hash_revoked(self, certificate_id: HashedId10) -> bool:
+        """True if a hash entry names this HashedId10 of a whole certificate."""
+        return bytes(certificate_id) in self._hash_ids
 
     def revoked_values(self, i: int) -> frozenset[bytes]:
         """Every lv(i, j) revoked at i-period `i` by the individual entries (cached for the last few i)."""
