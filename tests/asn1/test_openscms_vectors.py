@@ -8,12 +8,14 @@ of `scms.asn1.spdu_layers_dot2dot1`. A few field values are checked against the 
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from scms.asn1 import decode, encode
+from scms.asn1.layers import decode_deep, encode_deep
 from scms.asn1.spdu_layers_dot2dot1 import LAYERS, OPEN_TYPE_FIELDS, SECURITY_MGMT_PSID, shape_of
 from vectors import VECTORS_DIR, openscms_dat_params, read_bytes
 
@@ -100,6 +102,47 @@ def test_dat_file_roundtrips_with_its_readme_type(path: Path) -> None:
     data = read_bytes(path)
     assert path.name in DAT_TYPES, f"{path.name} is new: name its type in DAT_TYPES (from the vectors README)"
     _roundtrip(DAT_TYPES[path.name], data)
+
+
+# Layers `decode_deep` must open in each file, by inner type. A CTL is 1 ScmsPdu (MultiSignedCtlSpdu) + its two open
+# types + 1 ScmsPdu per elector signature (3 in both captures); the composite CRL adds its one SecuredCrl's contents;
+# encrypted SPDUs and the unnamed plaintext layer (DecryptedEeRaCertRequestSpdu.dat) stay closed.
+_CTL = Counter({"ScmsPdu": 1 + 3, "FullIeeeTbsCtl": 1, "SequenceOfCertificate": 1})
+DEEP_LAYERS = {
+    "RaCertificate.dat": Counter(),
+    "CertManagementPdu.dat": Counter(),
+    "CertificateManagementInfoStatusSpdu.dat": Counter({"ScmsPdu": 1}),
+    "DecryptedEeRaCertRequestSpdu.dat": Counter(),
+    "EeRaCertRequest.dat": Counter(),
+    "EncryptedEeEcaCertRequestSpdu.dat": Counter({"SignedCertificateRequest": 1}),
+    "EeEcaCertRequestSpdu.dat": Counter({"SignedCertificateRequest": 1}),
+    "EeRaSuccessorEnrollmentCertRequestSpdu.dat": Counter(),
+    "OscmsCertificateChainFile.dat": _CTL,
+    "OscmsCertificateChainFileSpdu.dat": _CTL + Counter({"ScmsPdu": 1}),
+    "composite-crl-scms-pdu.dat": _CTL + Counter({"CrlContents": 1}),
+    "composite-crl-file.dat": _CTL + Counter({"CrlContents": 1, "ScmsPdu": 1}),
+}
+
+
+def _markers(value: Any, found: Counter[str]) -> Counter[str]:
+    if isinstance(value, dict):
+        if "$type" in value:
+            found[value["$type"]] += 1
+        for item in value.values():
+            _markers(item, found)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _markers(item, found)
+    return found
+
+
+@pytest.mark.parametrize("path", openscms_dat_params())
+def test_dat_file_deep_decodes_every_layer_and_encodes_back(path: Path) -> None:
+    data = read_bytes(path)
+    type_name = DAT_TYPES[path.name]
+    deep = decode_deep(type_name, data)
+    assert _markers(deep, Counter()) == DEEP_LAYERS[path.name]
+    assert encode_deep(type_name, deep) == data
 
 
 @pytest.mark.parametrize("path", openscms_dat_params())
@@ -242,7 +285,7 @@ def _check_home_ctl(home_ctl: dict[str, Any], signature_psid: int) -> dict[str, 
     assert _scope(pdu) == ("cert", "multiSignedCtl")
     ctl = pdu["content"][1][1]
     assert ctl["type"] == 1  # fullIeeeCtl
-    tbs = _open_type("MultiSignedCtl", "tbsCtl", ctl)
+    tbs: dict[str, Any] = _open_type("MultiSignedCtl", "tbsCtl", ctl)
     assert tbs["type"] == 1
     certificates = _open_type("MultiSignedCtl", "unsigned", ctl)
     for certificate in certificates:
