@@ -1,0 +1,21 @@
+"""Audit events around every signature dot2.spdu makes (style rule 14): one before, one after, never the key."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from scms.crypto import Signature, Signer
+
+__all__ = ["AUDIT_LOGGER", "audited_signature"]
+
+AUDIT_LOGGER = logging.getLogger("scms.audit")
+
+
+def audited_signature(key: Signer, digest: bytes, what: Mapping[str, object]) -> Signature:
+    """`key.sign_digest(digest)` between a `sign.begin` and a `sign.end` event carrying `what` (type, psid, signer)."""
+    event = {"digest": digest.hex(), **what}
+    AUDIT_LOGGER.info("sign.begin %s", event["type"], extra={"audit": {"event": "sign.begin", **event}})
+    signature = key.sign_digest(digest)
+    AUDIT_LOGGER.info("sign.end %s", event["type"], extra={"audit": {"event": "sign.end", **event}})
+    return signature

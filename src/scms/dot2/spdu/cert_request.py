@@ -1,0 +1,101 @@
+"""Signed certificate requests (1609.2.1 clause 6.3.4 / 7.2 `SignedCertificateRequest`; standards-notes §3).
+
+`Ieee1609Dot2Data.content.signedCertificateRequest` is an Opaque holding the COER of
+`SignedCertificateRequest {hashAlgorithmId, tbsRequest ScmsPdu, signer, signature}`. The signature covers
+`H(H(COER tbsRequest) || H(signer input))`: the signer input is the enrolment certificate that signs (digest or
+certificate form), or empty for `self` (signed with the requested key, or the canonical key of a first
+enrolment request).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from scms.crypto import InvalidPoint, Point, Signer, signing_digest
+from scms.dot2._codec import decode, encode
+from scms.dot2.certificate import Certificate
+from scms.dot2.curve_points import VERIFICATION_KEY_CURVES, point_from_coer, signature_to_coer
+from scms.dot2.errors import ErrorCode, Ieee1609Error
+from scms.dot2.spdu._audit import audited_signature
+from scms.dot2.spdu._signer_key import ResolvedSigner, hash_id_of, resolve_signer
+from scms.dot2.spdu.data import PROTOCOL_VERSION, Ieee1609Dot2Data
+from scms.dot2.spdu.signer import SignerForm
+
+__all__ = [
+    "VerifiedCertificateRequest",
+    "requested_verification_key",
+    "sign_certificate_request",
+    "verify_certificate_request",
+]
+
+
+def sign_certificate_request(tbs_request: bytes, *, key: Signer, signer: SignerForm) -> bytes:
+    """COER `Ieee1609Dot2Data` (signedCertificateRequest) around `tbs_request`, the COER of an `ScmsPdu`."""
+    pdu = decode("ScmsPdu", tbs_request)
+    digest = signing_digest(key.curve, tbs_request, signer.signer_input)
+    what = {"type": "SignedCertificateRequest", "content": pdu["content"][1][0], "signer": str(signer)}
+    signature = audited_signature(key, digest, what).to_x_only()
+    request = {
+        "hashAlgorithmId": hash_id_of(key.curve),
+        "tbsRequest": pdu,
+        "signer": signer.to_coer(),
+        "signature": signature_to_coer(signature),
+    }
+    opaque = encode("SignedCertificateRequest", request)
+    content = ("signedCertificateRequest", opaque)
+    return encode("Ieee1609Dot2Data", {"protocolVersion": PROTOCOL_VERSION, "content": content})
+
+
+@dataclass(frozen=True)
+class VerifiedCertificateRequest:
+    """A certificate request whose signature verified: the received bytes, the request and its signer."""
+
+    raw: bytes
+    tbs_request: bytes
+    """COER of the ScmsPdu that was signed."""
+    signer: ResolvedSigner
+
+    def scms_pdu(self) -> dict[str, Any]:
+        """The decoded `ScmsPdu` (e.g. `content = ("eca-ee", ("eeEcaCertRequest", {...}))`)."""
+        return cast(dict[str, Any], decode("ScmsPdu", self.tbs_request))
+
+
+def verify_certificate_request(
+    data: bytes, *, certificates: Sequence[Certificate] = (), public_key: Point | None = None
+) -> VerifiedCertificateRequest:
+    """Verify a signedCertificateRequest `Ieee1609Dot2Data`; raises Ieee1609Error (400-42, 400-43, 400-40).
+
+    digest/certificate signers are found as for signed data (an implicit enrolment certificate needs its ECA
+    certificate among `certificates`). For `self`, `public_key` is the key to check with; when None, the
+    verification key the request asks a certificate for (tbsCert.verifyKeyIndicator) is used.
+    """
+    opaque = Ieee1609Dot2Data.from_bytes(data).expect("signedCertificateRequest")
+    request = decode("SignedCertificateRequest", opaque)
+    tbs_request = encode("ScmsPdu", request["tbsRequest"])
+    if request["signer"][0] == "self" and public_key is None:
+        public_key = requested_verification_key(request["tbsRequest"])
+    signer = resolve_signer(request["signer"], certificates, public_key)
+    signer.verify(request["hashAlgorithmId"], tbs_request, request["signature"])
+    return VerifiedCertificateRequest(bytes(data), tbs_request, signer)
+
+
+def requested_verification_key(scms_pdu: dict[str, Any]) -> Point | None:
+    """The verification key a request's `tbsCert.verifyKeyIndicator` names, None when it names none.
+
+    That is the key of a self-signed enrolment request without canonicalId (1609.2.1 clause 6.3.4.2); with a
+    canonicalId the request is signed with the canonical key, which the ECA knows from registration.
+    """
+    _, (_, request) = scms_pdu["content"]
+    tbs = request.get("tbsCert") if isinstance(request, dict) else None
+    if tbs is None:
+        return None
+    kind, indicator = tbs["verifyKeyIndicator"]
+    curve = VERIFICATION_KEY_CURVES.get(indicator[0]) if kind == "verificationKey" else None
+    if curve is None:
+        return None
+    try:
+        return point_from_coer(curve, indicator[1])
+    except InvalidPoint as exc:
+        raise Ieee1609Error(ErrorCode.INVALID_VERIFY_KEY_INDICATOR, f"requested key: {exc}") from None

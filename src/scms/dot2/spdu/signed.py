@@ -1,0 +1,130 @@
+"""Signed SPDUs (1609.2 clause 5.3.1, 6.3.4 SignedData): `sign_data` and `verify_signed`.
+
+The caller decides every header field (`HeaderInfo`), the signer form and the inner data; the signature is
+ECDSA over `H(H(COER tbsData) || H(COER signer certificate or b"" for self))` with r sent x-only (clause 6.3.29).
+Verification accepts every r form, finds the signer key (a given certificate by digest, the certificate carried in
+the SPDU, or a caller-supplied key for `self`) and, on request, checks the signer certificate's permissions and
+validity. It does not validate the certificate chain: combine with the certificate chain verifier for that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from scms.crypto import CryptoError, Point, Signer, signing_digest
+from scms.dot2._codec import decode, encode
+from scms.dot2.certificate import Certificate
+from scms.dot2.curve_points import signature_to_coer
+from scms.dot2.errors import ErrorCode, Ieee1609Error
+from scms.dot2.spdu._audit import audited_signature
+from scms.dot2.spdu._canonical import canonical_tbs_data
+from scms.dot2.spdu._signer_key import ResolvedSigner, hash_id_of, resolve_signer
+from scms.dot2.spdu.data import PROTOCOL_VERSION, Ieee1609Dot2Data
+from scms.dot2.spdu.header import HeaderInfo
+from scms.dot2.spdu.signer import SignerForm
+from scms.dot2.time import Time32, Time64
+
+__all__ = ["VerifiedSignedData", "sign_data", "verify_signed"]
+
+
+def sign_data(
+    inner: bytes | None = None,
+    *,
+    header: HeaderInfo,
+    key: Signer,
+    signer: SignerForm,
+    ext_data_hash: bytes | None = None,
+) -> bytes:
+    """COER `Ieee1609Dot2Data` (signedData) over `inner` (the COER of an Ieee1609Dot2Data, e.g. `unsecured(x)`)
+    or, for a detached signature, `ext_data_hash` (the SHA-256 of the external data).
+
+    Nothing is added to `header`: a SecuredCrl is `sign_data(unsecured(crl), header=HeaderInfo(psid=256), ...)`.
+    """
+    if (inner is None) == (ext_data_hash is None):
+        raise ValueError("sign either inner data or an external data hash")
+    if inner is not None:
+        payload: dict[str, Any] = {"data": decode("Ieee1609Dot2Data", inner)}
+    else:
+        payload = {"extDataHash": ("sha256HashedData", ext_data_hash)}
+    tbs = {"payload": payload, "headerInfo": header.to_coer()}
+    digest = signing_digest(key.curve, encode("ToBeSignedData", tbs), signer.signer_input)
+    what = {"type": "SignedData", "psid": header.psid, "signer": str(signer)}
+    signature = audited_signature(key, digest, what).to_x_only()
+    signed = {
+        "hashId": hash_id_of(key.curve),
+        "tbsData": tbs,
+        "signer": signer.to_coer(),
+        "signature": signature_to_coer(signature),
+    }
+    return encode("Ieee1609Dot2Data", {"protocolVersion": PROTOCOL_VERSION, "content": ("signedData", signed)})
+
+
+@dataclass(frozen=True)
+class VerifiedSignedData:
+    """A signed SPDU whose signature verified: the received bytes, its header and payload, and who signed it."""
+
+    raw: bytes
+    header: HeaderInfo
+    payload: dict[str, Any]
+    signer: ResolvedSigner
+
+    @property
+    def data(self) -> bytes | None:
+        """COER of the signed inner `Ieee1609Dot2Data` (None for a detached signature over extDataHash)."""
+        inner = self.payload.get("data")
+        return None if inner is None else encode("Ieee1609Dot2Data", inner)
+
+    def unsecured_payload(self) -> bytes:
+        """The octets of the inner unsecuredData (400-42 if the signed data holds anything else)."""
+        inner = self.data
+        if inner is None:
+            raise Ieee1609Error(ErrorCode.FAILED_PARSING, "the signed payload is an external data hash")
+        return Ieee1609Dot2Data.from_bytes(inner).unsecured_payload()
+
+
+def verify_signed(
+    data: bytes,
+    *,
+    certificates: Sequence[Certificate] = (),
+    public_key: Point | None = None,
+    now: Time32 | Time64 | None = None,
+    check_permissions: bool = True,
+) -> VerifiedSignedData:
+    """Verify a signed `Ieee1609Dot2Data` and return what it carries; raises Ieee1609Error.
+
+    `certificates`: certificates the signer may be among (by digest) and the issuers implicit signer certificates
+    need for key reconstruction. `public_key`: the key of a `self` signer. With `check_permissions`, the signer
+    certificate must list the header psid in its appPermissions and be valid at generationTime (if present) and at
+    `now` (if given); a generationTime after `now` is 400-50.
+    """
+    signed = Ieee1609Dot2Data.from_bytes(data).expect("signedData")
+    header = _header(signed["tbsData"]["headerInfo"])
+    signer = resolve_signer(signed["signer"], certificates, public_key)
+    _check_signature(signed, signer)
+    if now is not None and header.generation_time is not None and header.generation_time > _micros(now):
+        raise Ieee1609Error(ErrorCode.GENERATION_TIME_IN_FUTURE, f"generationTime {int(header.generation_time)}")
+    if check_permissions and signer.certificate is not None:
+        signer.check_permits(header.psid)
+        for moment in (header.generation_time, now):
+            if moment is not None:
+                signer.check_valid_at(moment)
+    return VerifiedSignedData(bytes(data), header, signed["tbsData"]["payload"], signer)
+
+
+def _header(value: dict[str, Any]) -> HeaderInfo:
+    try:
+        return HeaderInfo.from_coer(value)
+    except (CryptoError, ValueError) as exc:
+        raise Ieee1609Error(ErrorCode.FAILED_PARSING, f"headerInfo: {exc}") from None
+
+
+def _check_signature(signed: dict[str, Any], signer: ResolvedSigner) -> None:
+    # 6.1.2: what was signed is the canonical tbsData, whatever point forms travelled.
+    data_input = encode("ToBeSignedData", canonical_tbs_data(signed["tbsData"]))
+    signer.verify(signed["hashId"], data_input, signed["signature"])
+
+
+def _micros(moment: Time32 | Time64) -> Time64:
+    return moment if isinstance(moment, Time64) else Time64.from_time32(moment)
