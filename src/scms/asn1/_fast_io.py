@@ -40,11 +40,13 @@ class FastDecoder(_oer.Decoder):  # type: ignore[misc]
         self._pos = (self._pos + 7) & ~7
 
     def skip_bits(self, number_of_bits: int) -> None:
-        if number_of_bits > self.number_of_bits:
-            raise OutOfDataError(self._pos)
+        self._need(number_of_bits)
         self._pos += number_of_bits
 
     def _need(self, number_of_bits: int) -> None:
+        # asn1tools computes some sizes from the input (e.g. an extension bitmap of length 0 gives -8 bits).
+        if number_of_bits < 0:
+            raise LengthError("malformed length (negative size)", self._pos >> 3)
         if number_of_bits > self.total_number_of_bits - self._pos:
             raise OutOfDataError(self._pos)
 

@@ -13,7 +13,8 @@ the ASN.1 type:
   them) are refused: we cannot re-encode, so cannot check canonical form or hash, what we do not know;
 * recursion through self-referencing types (`Ieee1609Dot2Data` inside a signed payload) is capped at
   `MAX_NESTING` levels, on decode and encode;
-* SEQUENCE values with keys that name no component are refused on encode (asn1tools silently drops them);
+* SEQUENCE values with keys that name no component are refused on encode (asn1tools silently drops them), and
+  an INTEGER must be an int (asn1tools' type check also lets str and bool through);
 * a fixed-size BIT STRING DEFAULT is stored at its full size, so `{app}` given as 8 bits is recognised as the
   default and omitted, as canonical OER requires (asn1tools strips it to 1 bit and would encode it).
 """
@@ -28,6 +29,7 @@ from asn1tools.codecs import DecodeError
 from asn1tools.codecs import EncodeError as _Asn1EncodeError
 from asn1tools.codecs import constraints_checker as _chk
 from asn1tools.codecs import oer as _oer
+from asn1tools.codecs import type_checker as _types
 
 __all__: list[str] = []
 
@@ -50,6 +52,26 @@ def install(spec: Any) -> None:
     for module_types in spec.modules.values():
         for compiled_type in module_types.values():
             _walk(compiled_type.type, compiled_type.constraints_checker.type, done)
+            _strict_integers(compiled_type.type_checker.type, set())
+
+
+def _strict_integers(checker: Any, seen: set[int]) -> None:
+    if id(checker) in seen:
+        return
+    seen.add(id(checker))
+    if isinstance(checker, _types.Integer):
+        checker.encode = _check_int
+    for child in getattr(checker, "members", ()):
+        _strict_integers(child, seen)
+    for attribute in ("element_type", "inner"):
+        child = getattr(checker, attribute, None)
+        if child is not None:
+            _strict_integers(child, seen)
+
+
+def _check_int(data: Any) -> None:
+    if type(data) is not int:
+        raise _Asn1EncodeError(f"expected an int, got {type(data).__name__}")
 
 
 def _bounds(checker: Any) -> tuple[Any, Any]:
@@ -115,14 +137,17 @@ def _wrap_leaf(node: Any, checker: Any) -> None:
     if isinstance(node, _oer.Integer) and bounded:
         if node.fmt and _fills_width(node, minimum, maximum):
             return
+
         def check(value: int) -> str | None:
             ok = _in_range(value, minimum, maximum)
             return None if ok else f"integer {value} outside {minimum}..{maximum}"
     elif isinstance(node, _oer.OctetString) and node.number_of_bytes is None and bounded:
+
         def check(value: bytes) -> str | None:
             ok = _in_range(len(value), minimum, maximum)
             return None if ok else f"{len(value)} octets, expected {minimum}..{maximum}"
     elif isinstance(node, _oer.BitString) and node.number_of_bits is None and bounded:
+
         def check(value: tuple[bytes, int]) -> str | None:
             ok = _in_range(value[1], minimum, maximum)
             return None if ok else f"{value[1]} bits, expected {minimum}..{maximum}"
@@ -130,12 +155,14 @@ def _wrap_leaf(node: Any, checker: Any) -> None:
         alphabet = getattr(checker, "permitted_alphabet", None)
         if not bounded and alphabet is None:
             return
+
         def check(value: str) -> str | None:
             if not _in_range(len(value), minimum, maximum):
                 return f"{len(value)} characters, expected {minimum}..{maximum}"
             if alphabet is not None and any(ch not in alphabet for ch in value):
                 return "character outside the permitted alphabet"
             return None
+
     if check is not None:
         _install_check(node, check)
 

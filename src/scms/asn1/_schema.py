@@ -16,13 +16,32 @@ from scms.asn1._compile import compiled
 __all__: list[str] = []
 
 _STRINGS = {
-    "UTF8String", "IA5String", "PrintableString", "VisibleString", "NumericString", "GeneralString",
-    "BMPString", "GraphicString", "UniversalString", "TeletexString", "ObjectDescriptor",
+    "UTF8String",
+    "IA5String",
+    "PrintableString",
+    "VisibleString",
+    "NumericString",
+    "GeneralString",
+    "BMPString",
+    "GraphicString",
+    "UniversalString",
+    "TeletexString",
+    "ObjectDescriptor",
 }
 _KINDS = {
-    "SEQUENCE": "sequence", "SET": "sequence", "CHOICE": "choice", "SEQUENCE OF": "list", "SET OF": "list",
-    "INTEGER": "integer", "BOOLEAN": "boolean", "NULL": "null", "OCTET STRING": "octets", "BIT STRING": "bits",
-    "ENUMERATED": "enumerated", "OBJECT IDENTIFIER": "oid", "REAL": "real",
+    "SEQUENCE": "sequence",
+    "SET": "sequence",
+    "CHOICE": "choice",
+    "SEQUENCE OF": "list",
+    "SET OF": "list",
+    "INTEGER": "integer",
+    "BOOLEAN": "boolean",
+    "NULL": "null",
+    "OCTET STRING": "octets",
+    "BIT STRING": "bits",
+    "ENUMERATED": "enumerated",
+    "OBJECT IDENTIFIER": "oid",
+    "REAL": "real",
 }
 
 

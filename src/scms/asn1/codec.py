@@ -101,6 +101,12 @@ def _check_canonical(type_name: str, compiled_type: Any, value: Any, encoded: by
         raise CodecError(type_name, at, "not canonical COER (re-encoding differs from here)")
 
 
+def _relative(path: str, compiled_type: Any) -> str:
+    # asn1tools sometimes starts the location with the root type's own name; paths here start below the root.
+    root = str(compiled_type.type.name)
+    return path[len(root) + 1 :] if path == root or path.startswith(root + ".") else path
+
+
 def _raw_encode(compiled_type: Any, value: Any) -> bytes:
     encoder = FastEncoder()
     compiled_type.type.encode(value, encoder)
@@ -115,6 +121,6 @@ def encode(type_name: str, value: Any) -> bytes:
         compiled_type.check_constraints(value)
         return _raw_encode(compiled_type, value)
     except ErrorWithLocation as error:
-        raise EncodeError(type_name, str(error.message), error.location_str) from None
+        raise EncodeError(type_name, str(error.message), _relative(error.location_str, compiled_type)) from None
     except Exception as error:  # the door: nothing but CodecError leaves
         raise EncodeError(type_name, f"{type(error).__name__}: {error}") from None
