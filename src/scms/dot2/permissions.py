@@ -7,11 +7,14 @@
   holder (`minChainLength` .. `minChainLength + chainLengthRange`, -1 = unbounded) and the end-entity types (app:
   authorization certificates, enrol: enrollment certificates).
 
-Decisions written down here because the standard leaves room ([U] in standards-notes):
-* an absent `ssp` is treated as the empty opaque SSP (so it is within an opaque range only if that lists b"");
-* an absent `sspRange` means `all` (the ASN.1 comment on PsidSspRange);
-* a bitmapSspRange accepts an SSP of either kind (opaque or bitmapSsp) of the same length whose masked bits match;
-* a bitmap range is within an opaque list only when its mask fixes every bit and its value is listed.
+Consistency of an SSP with a range follows the notes on PsidSsp, ServiceSpecificPermissions, BitmapSsp, SspRange
+and BitmapSspRange in 1609.2 (§6.4.28 ff.):
+* an absent `ssp` is within `all` or an opaque range listing the empty octet string;
+* an opaque SSP is within `all` or an opaque range listing it; a bitmapSsp within `all` or a bitmapSspRange whose
+  masked bits it matches (we also require the same length, which the standard implies);
+* an absent `sspRange` means `all`; an opaque range is within `all` or an opaque range listing every one of its
+  values; a bitmap range within `all` or a bitmap range whose mask bits it also fixes to the same values.
+The "all" entry of a SequenceOfPsidGroupPermissions covers only the PSIDs no other entry lists (`groups_for_psid`).
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ __all__ = [
     "app_permissions_to_coer",
     "group_permissions_from_coer",
     "group_permissions_to_coer",
+    "groups_for_psid",
+    "listed_psids",
 ]
 
 UNBOUNDED = -1
@@ -89,33 +94,31 @@ class SspRange:
         return bool(self.bitmap_mask)
 
     def contains(self, ssp: Ssp | None) -> bool:
-        """Whether an SSP (of appPermissions) lies in this range (1609.2 §5.1.2.4)."""
+        """Whether an SSP (of appPermissions) lies in this range."""
         if self.is_all:
             return True
-        octets = b"" if ssp is None else ssp.value
-        if self.is_bitmap:
-            return len(octets) == len(self.bitmap_value) and _masked(octets, self.bitmap_mask) == _masked(
-                self.bitmap_value, self.bitmap_mask
+        if ssp is not None and ssp.bitmap:
+            return (
+                self.is_bitmap
+                and len(ssp.value) == len(self.bitmap_value)
+                and _masked(ssp.value, self.bitmap_mask) == _masked(self.bitmap_value, self.bitmap_mask)
             )
-        return octets in self.opaque
+        return not self.is_bitmap and (b"" if ssp is None else ssp.value) in self.opaque
 
     def covers(self, other: SspRange) -> bool:
         """Whether every SSP of `other` lies in this range (issuer's range ⊇ subject's range)."""
         if self.is_all:
             return True
-        if other.is_all:
+        if other.is_all or self.is_bitmap != other.is_bitmap:
             return False
         if not other.is_bitmap:
-            return all(self.contains(Ssp(value)) for value in other.opaque)
-        if self.is_bitmap:
-            # Every bit the issuer fixes must be fixed by the subject to the same value.
-            return (
-                len(other.bitmap_value) == len(self.bitmap_value)
-                and _masked(other.bitmap_mask, self.bitmap_mask) == self.bitmap_mask
-                and _masked(other.bitmap_value, self.bitmap_mask) == _masked(self.bitmap_value, self.bitmap_mask)
-            )
-        fully_fixed = all(octet == 0xFF for octet in other.bitmap_mask)
-        return fully_fixed and other.bitmap_value in self.opaque
+            return all(value in self.opaque for value in other.opaque)
+        # Every bit the issuer fixes must be fixed by the subject to the same value.
+        return (
+            len(other.bitmap_value) == len(self.bitmap_value)
+            and _masked(other.bitmap_mask, self.bitmap_mask) == self.bitmap_mask
+            and _masked(other.bitmap_value, self.bitmap_mask) == _masked(self.bitmap_value, self.bitmap_mask)
+        )
 
     def to_coer(self) -> tuple[str, Any]:
         if self.is_all:
@@ -225,6 +228,17 @@ class PsidGroupPermissions:
             bool(first & 0x80),
             bool(first & 0x40),
         )
+
+
+def groups_for_psid(groups: Sequence[PsidGroupPermissions], psid: int) -> tuple[PsidGroupPermissions, ...]:
+    """The entries that govern `psid`: those listing it, else the `all` entries (1609.2 §6.4.33 SubjectPermissions)."""
+    listed = tuple(g for g in groups if g.subject is not None and any(r.psid == psid for r in g.subject))
+    return listed or tuple(g for g in groups if g.subject is None)
+
+
+def listed_psids(groups: Sequence[PsidGroupPermissions]) -> frozenset[int]:
+    """The PSIDs named explicitly by some entry."""
+    return frozenset(r.psid for g in groups if g.subject is not None for r in g.subject)
 
 
 def app_permissions_from_coer(value: Sequence[dict[str, Any]] | None) -> tuple[PsidSsp, ...]:

@@ -1,0 +1,118 @@
+"""Sign explicit certificates and issue implicit ones (1609.2 §5.3.1, §5.3.2, §6.4.2) from a linted tbs.
+
+    linted = lint_certificate(template, issuer)            # scms.dot2.lint.certificate
+    root = sign_explicit(linted, None, root_key)            # self-signed: issuer = self(hash of the key's curve)
+    ica = sign_explicit(lint_certificate(t, root), root, root_key)
+    ee, r = issue_implicit(lint_certificate(t2, ica), request_point, ica, ica_key)
+
+Only a `LintedTbs` is accepted (lint before sign). The signature is canonical (x-only r, §6.1.2) and the key points
+of the tbs are compressed (the template writes them so; the lint rejects a received tbs that is not), so the bytes
+we sign are the canonical bytes every verifier hashes. Each signature and each ECQV issuance is audited: one event
+on logger `scms.audit` before and one after, naming the type, the issuer's HashedId8 and the profile, never a key.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, NamedTuple
+
+from scms.crypto import Point, Signer, SoftwareKey, ecqv_begin, ecqv_e, ecqv_finish, signing_digest
+from scms.dot2._codec import encode
+from scms.dot2.certificate import Certificate
+from scms.dot2.certificate_fields import IssuerId
+from scms.dot2.curve_points import point_to_coer, signature_to_coer
+from scms.dot2.lint.certificate import LintedTbs
+
+__all__ = ["AUDIT_LOGGER", "ImplicitIssuance", "issue_implicit", "sign_explicit"]
+
+AUDIT_LOGGER = logging.getLogger("scms.audit")
+
+
+class ImplicitIssuance(NamedTuple):
+    """An implicit certificate and its private-key reconstruction value r (32 bytes, for the EE only)."""
+
+    certificate: Certificate
+    reconstruction_value_r: bytes
+
+    def __repr__(self) -> str:
+        return f"ImplicitIssuance({self.certificate!r}, r=[secure])"
+
+
+def _audit(event: str, kind: str, issuer: str, profile: str, subject: str = "") -> None:
+    fields = {"event": event, "type": kind, "issuer": issuer, "profile": profile}
+    if subject:
+        fields["subject"] = subject
+    AUDIT_LOGGER.info("%s %s issuer=%s profile=%s", event, kind, issuer, profile, extra={"audit": fields})
+
+
+def _check_linted(linted: object, issuer: Certificate | None, implicit: bool) -> LintedTbs:
+    if not isinstance(linted, LintedTbs):
+        raise TypeError("certificates are signed only from a LintedTbs (run lint_certificate first)")
+    if linted.issuer != issuer:
+        raise ValueError("the tbs was linted against another issuer")
+    if linted.is_implicit != implicit:
+        raise ValueError("the tbs is for an implicit certificate" if implicit is False else "the tbs has a key")
+    return linted
+
+
+def _certificate(kind: str, issuer: IssuerId, tbs: dict[str, Any], signature: Any = None) -> Certificate:
+    value: dict[str, Any] = {"version": 3, "type": kind, "issuer": issuer.to_coer(), "toBeSigned": tbs}
+    if signature is not None:
+        value["signature"] = signature
+    # Decode what we encoded: the view then holds exactly the value a receiver would see.
+    return Certificate.from_bytes(encode("Certificate", value))
+
+
+def sign_explicit(
+    linted: LintedTbs, issuer: Certificate | None, signer: Signer, *, profile: str = "certificate"
+) -> Certificate:
+    """Sign an explicit certificate; `issuer` None = self-signed with the key in the tbs (which `signer` must hold)."""
+    linted = _check_linted(linted, issuer, implicit=False)
+    tbs = linted.tbs
+    curve = signer.curve
+    if issuer is None:
+        if linted.template.verification_key != signer.public_point:
+            raise ValueError("a self-signed certificate is signed with the key it carries")
+        issuer_id, signer_input, issuer_name = IssuerId(curve.hash_algorithm), b"", "self"
+    else:
+        issuer_key = issuer.verification_key
+        if issuer_key is not None and issuer_key != signer.public_point:
+            raise ValueError("the signer does not hold the issuer certificate's key")
+        issuer_id = IssuerId(issuer.hash_algorithm, issuer.hashed_id8())
+        signer_input, issuer_name = issuer.canonical_bytes, str(issuer.hashed_id8())
+    digest = signing_digest(curve, encode("ToBeSignedCertificate", tbs), signer_input)
+    _audit("certificate.sign.begin", "explicit", issuer_name, profile)
+    signature = signer.sign_digest(digest).to_x_only()
+    certificate = _certificate("explicit", issuer_id, tbs, signature_to_coer(signature))
+    _audit("certificate.sign.end", "explicit", issuer_name, profile, str(certificate.hashed_id8()))
+    return certificate
+
+
+def issue_implicit(
+    linted: LintedTbs,
+    request_point: Point,
+    issuer: Certificate,
+    ca_key: SoftwareKey,
+    *,
+    profile: str = "certificate",
+) -> ImplicitIssuance:
+    """ECQV issuance (§5.3.2): P_U = R_U + k·G into the tbs, e from the final tbs and the issuer, r = e·k + d_CA.
+
+    `request_point` is the EE's request key R_U or a butterfly cocoon key; `ca_key` the issuer's private key.
+    """
+    linted = _check_linted(linted, issuer, implicit=True)
+    issuer_key = issuer.verification_key
+    if issuer_key is None or issuer_key != ca_key.public_point:
+        raise ValueError("the CA key does not match the (explicit) issuer certificate")
+    if request_point.curve is not ca_key.curve:
+        raise ValueError("the request point is not on the issuer's curve")
+    issuance = ecqv_begin(request_point)
+    tbs = linted.tbs
+    tbs["verifyKeyIndicator"] = ("reconstructionValue", point_to_coer(issuance.reconstruction_point))
+    e = ecqv_e(encode("ToBeSignedCertificate", tbs), issuer.canonical_bytes, ca_key.curve)
+    issuer_name = str(issuer.hashed_id8())
+    _audit("certificate.issue.begin", "implicit", issuer_name, profile)
+    r = ecqv_finish(issuance, e, ca_key)
+    certificate = _certificate("implicit", IssuerId(issuer.hash_algorithm, issuer.hashed_id8()), tbs)
+    _audit("certificate.issue.end", "implicit", issuer_name, profile, str(certificate.hashed_id8()))
+    return ImplicitIssuance(certificate, r)
