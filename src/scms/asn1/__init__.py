@@ -13,6 +13,7 @@ from scms.asn1.codec import (
     type_names,
 )
 from scms.asn1.errors import CodecError, EncodeError
+from scms.asn1.layers import decode_deep, encode_deep
 
 __all__ = [
     "MAX_INPUT_BYTES",
@@ -20,8 +21,10 @@ __all__ = [
     "CodecError",
     "EncodeError",
     "decode",
+    "decode_deep",
     "decode_prefix",
     "encode",
+    "encode_deep",
     "qualified_name",
     "type_names",
 ]
