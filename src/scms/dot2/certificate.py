@@ -58,6 +58,20 @@ from scms.dot2.time import Time32, Time64
 __all__ = ["Certificate"]
 
 
+def _check_profile(value: dict[str, Any]) -> None:
+    """ExplicitCertificate / ImplicitCertificate (§6.4.2): explicit = verificationKey + signature, implicit =
+    reconstructionValue and no signature. The codec does not enforce these constraints, so we do (400-42)."""
+    kind = value["type"]
+    indicator = value["toBeSigned"]["verifyKeyIndicator"][0]
+    signature = value.get("signature")
+    if kind == "explicit" and (indicator != "verificationKey" or signature is None):
+        raise Ieee1609Error(ErrorCode.FAILED_PARSING, "explicit certificate without verificationKey and signature")
+    if kind == "implicit" and (indicator != "reconstructionValue" or signature is not None):
+        raise Ieee1609Error(ErrorCode.FAILED_PARSING, "implicit certificate without reconstructionValue or signed")
+    if signature is not None and signature[0] not in SIGNATURE_CURVES:
+        raise Ieee1609Error(ErrorCode.FAILED_PARSING, f"unsupported signature algorithm {signature[0]}")
+
+
 class Certificate:
     """One certificate: `data` (received bytes), `value` (decoded), and the 1609.2 questions as methods."""
 
@@ -65,10 +79,7 @@ class Certificate:
         """Use `from_bytes`; this trusts that `value` is the decoding of `data`."""
         self._data = bytes(data)
         self._value = value
-        if value["type"] == "explicit":
-            sig_name = value["signature"][0]
-            if sig_name not in SIGNATURE_CURVES:
-                raise Ieee1609Error(ErrorCode.FAILED_PARSING, f"unsupported signature algorithm {sig_name}")
+        _check_profile(value)
         self._issuer = IssuerId.from_coer(value["issuer"])
 
     @classmethod
