@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from scms.asn1 import MAX_INPUT_BYTES, MAX_NESTING, CodecError, decode, encode
+from scms.asn1 import MAX_INPUT_BYTES, MAX_NESTING, CodecError, EncodeError, decode, encode
 from scms.asn1 import layers as layers_module
 from scms.asn1.layer_table import Layer
 from scms.asn1.layers import MAX_LAYERS, decode_deep
@@ -88,3 +88,13 @@ def test_nested_layer_cap(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "truncated" in error.reason
     error = refused(decode_deep, "Ieee1609Dot2Data", wrapped(MAX_LAYERS))
     assert f"more than {MAX_LAYERS} nested layers" in error.reason
+
+
+def test_nesting_cap_on_encode() -> None:
+    """The same cap holds when encoding, so a value built from untrusted JSON cannot recurse without bound."""
+    value = decode("Ieee1609Dot2Data", _nested_signed(MAX_NESTING))
+    signed = decode("Ieee1609Dot2Data", _nested_signed(1))
+    signed["content"][1]["tbsData"]["payload"]["data"] = value
+    with pytest.raises(EncodeError) as caught:
+        encode("Ieee1609Dot2Data", signed)
+    assert f"nesting deeper than {MAX_NESTING}" in caught.value.reason

@@ -178,3 +178,28 @@ def test_invalid_values_are_refused_on_encode(value: Any, path: str, reason: str
     assert reason in error.reason
     assert error.path == path
     assert str(error).startswith("PsidSsp: cannot encode")
+
+
+def test_an_invalid_value_inside_an_extension_addition_is_refused() -> None:
+    """asn1tools' encoder drops extension additions whose encoding fails; ours must raise instead."""
+    certificate = {
+        "version": 3,
+        "type": "implicit",
+        "issuer": ("sha256AndDigest", bytes(8)),
+        "toBeSigned": {
+            "id": ("none", None),
+            "cracaId": bytes(3),
+            "crlSeries": 0,
+            "validityPeriod": {"start": 0, "duration": ("hours", 1)},
+            "appPermissions": [{"psid": 32}],
+            "verifyKeyIndicator": ("reconstructionValue", ("compressed-y-0", bytes(32))),
+            "bogus": 1,
+        },
+    }
+    header = {"psid": 35, "requestedCertificate": certificate, "pduFunctionalType": 1}
+    with pytest.raises(EncodeError) as caught:
+        encode("HeaderInfo", header)
+    assert caught.value.reason == "no component named bogus"
+    assert caught.value.path == "requestedCertificate.toBeSigned"
+    del certificate["toBeSigned"]["bogus"]
+    assert decode("HeaderInfo", encode("HeaderInfo", header)) == header

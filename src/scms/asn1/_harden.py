@@ -25,7 +25,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from asn1tools.codecs import DecodeError
+from asn1tools.codecs import DecodeError, ErrorWithLocation
 from asn1tools.codecs import EncodeError as _Asn1EncodeError
 from asn1tools.codecs import constraints_checker as _chk
 from asn1tools.codecs import oer as _oer
@@ -38,6 +38,10 @@ MAX_NESTING = 8
 
 _state = threading.local()
 
+
+class Refused(ErrorWithLocation):  # type: ignore[misc]
+    """A value refused while encoding. Deliberately not an asn1tools EncodeError: asn1tools' extension-addition
+    encoder swallows those and silently drops the additions (with wrong presence bits)."""
 
 class Violation(DecodeError):  # type: ignore[misc]
     """A decoded value that breaks its type's constraints, found at `offset_bytes`."""
@@ -220,7 +224,7 @@ def _wrap_recursive(node: Any, done: dict[int, object]) -> bool:
             return original_decode(decoder)
 
     def encode(data: Any, encoder: Any) -> None:
-        with _Nesting(lambda: _Asn1EncodeError(f"nesting deeper than {MAX_NESTING}")):
+        with _Nesting(lambda: Refused(f"nesting deeper than {MAX_NESTING}")):
             original_encode(data, encoder)
 
     node.decode, node.encode = decode, encode
@@ -249,7 +253,7 @@ def _wrap_unknown_keys(node: Any) -> None:
     def encode(data: Any, encoder: Any) -> None:
         if isinstance(data, dict) and not data.keys() <= names:
             unknown = ", ".join(sorted(map(str, data.keys() - names)))
-            raise _Asn1EncodeError(f"no component named {unknown}")
+            raise Refused(f"no component named {unknown}")
         original(data, encoder)
 
     node.encode = encode
