@@ -43,6 +43,7 @@ class Refused(ErrorWithLocation):  # type: ignore[misc]
     """A value refused while encoding. Deliberately not an asn1tools EncodeError: asn1tools' extension-addition
     encoder swallows those and silently drops the additions (with wrong presence bits)."""
 
+
 class Violation(DecodeError):  # type: ignore[misc]
     """A decoded value that breaks its type's constraints, found at `offset_bytes`."""
 
