@@ -8,7 +8,7 @@ crls}`}:
 - the CRL's `crlSeries` must be listed in `crls`.
 
 `check_crl_authority` is the one implementation of these rules: the lint rule `crl_signer_ssp` (before signing) and
-`verify_crl` (on receipt) both call it. A failure is Ieee1609Error 400-40 whose detail names the rule.
+`verify_crl` (on receipt, through that rule) both call it. A failure is Ieee1609Error 400-40.
 """
 
 from __future__ import annotations
@@ -24,8 +24,6 @@ __all__ = ["CRL_PSID", "CrlPermissions", "check_crl_authority", "crl_permissions
 
 CRL_PSID = 256
 """`CrlPsid`: the PSID of SecuredCrl headers and of the CRL signer's permission."""
-
-_RULE = "crl-signer-ssp"
 
 
 @dataclass(frozen=True)
@@ -54,7 +52,7 @@ def crl_permissions(certificate: Certificate) -> CrlPermissions | None:
 
 
 def _refuse(detail: str) -> Ieee1609Error:
-    return Ieee1609Error(ErrorCode.FAILED_CHAIN_VERIFICATION, f"{_RULE}: {detail}")
+    return Ieee1609Error(ErrorCode.FAILED_CHAIN_VERIFICATION, detail)
 
 
 def check_crl_authority(signer: Certificate, crl_craca: HashedId8, crl_series: int) -> CrlPermissions:

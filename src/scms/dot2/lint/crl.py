@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from scms.dot2.certificate import Certificate
 from scms.dot2.crl_contents import CrlContents
-from scms.dot2.lint import crl_craca_matches, crl_entries_sorted, crl_next_after_issue, crl_signer_ssp, crl_version
+from scms.dot2.lint import (
+    crl_craca_matches,
+    crl_entries_sorted,
+    crl_next_after_issue,
+    crl_signer_ssp,
+    crl_signer_valid,
+    crl_version,
+)
 from scms.dot2.lint._crl_context import CrlLintContext
 from scms.dot2.lint._token import LINTER_TOKEN
 from scms.dot2.lint.framework import Finding, Linted, Rule, run_rules
@@ -21,6 +28,7 @@ CRL_RECEIPT_RULES: tuple[Rule[CrlLintContext], ...] = (
     crl_version.RULE,
     crl_next_after_issue.RULE,
     crl_signer_ssp.RULE,
+    crl_signer_valid.RULE,
 )
 
 CRL_RULES: tuple[Rule[CrlLintContext], ...] = (
