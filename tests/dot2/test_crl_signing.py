@@ -20,7 +20,7 @@ from scms.dot2.lint.framework import LintError
 from scms.dot2.revocation import RevocationStatus, revocation_status
 from scms.dot2.time import Time32
 
-from ._crl_fixtures import CRL_PSID, START, Holder, crl_ssp, linkage_data, make_certificate, make_craca
+from ._crl_fixtures import CRL_PSID, START, Holder, crl_ssp, linkage_data, make_certificate, make_craca, subject_of
 
 ISSUE = Time32(START + 86_400)
 
@@ -32,8 +32,7 @@ def _header(craca: Holder, series: int, next_crl: int | None = None) -> CrlHeade
 
 def test_hash_crl_round_trip_revokes_one_of_two_certificates() -> None:
     craca = make_craca([3])
-    scope = {"craca_id": bytes(craca.certificate.hashed_id3()), "crl_series": 3, "issuer": craca}
-    listed, kept = make_certificate(name="a.example", **scope), make_certificate(name="b.example", **scope)
+    listed, kept = subject_of(craca, 3, name="a.example"), subject_of(craca, 3, name="b.example")
     entry = HashRevocation(listed.certificate.hashed_id10(), listed.certificate.validity.end)
     contents = build_hash_crl(_header(craca, 3), [entry], crl_serial=12)
 
@@ -82,8 +81,7 @@ def test_linkage_crl_round_trip_with_a_crl_signer_whose_issuer_is_the_craca() ->
             pre_linkage_value(la1, linkage_seed_after(la1, seeds[0], i - i0), j),
             pre_linkage_value(la2, linkage_seed_after(la2, seeds[1], i - i0), j),
         )
-        scope = {"craca_id": bytes(craca.certificate.hashed_id3()), "crl_series": 1}
-        return make_certificate(linkage=linkage_data(i, lv), **scope)  # type: ignore[arg-type]
+        return subject_of(craca, 1, linkage=linkage_data(i, lv))
 
     assert revocation_status(pseudonym(chain, i0 + 2, 9).certificate, crl) is RevocationStatus.REVOKED
     assert revocation_status(pseudonym(chain, i0 + 4, 0).certificate, crl) is RevocationStatus.NOT_REVOKED
@@ -123,7 +121,8 @@ def test_each_signature_is_audited_before_and_after(caplog: pytest.LogCaptureFix
     linted = lint_crl(build_hash_crl(_header(craca, 3), [], crl_serial=1), craca.certificate)
     with caplog.at_level(logging.INFO, logger="scms.audit"):
         sign_crl(linted, craca.key)
-    events = [r.audit for r in caplog.records if r.name == "scms.audit" and r.audit["event"].startswith("crl.")]  # type: ignore[attr-defined]
+    audit = [getattr(r, "audit", {}) for r in caplog.records if r.name == "scms.audit"]
+    events = [event for event in audit if event.get("event", "").startswith("crl.")]
     assert [e["event"] for e in events] == ["crl.sign.begin", "crl.sign.end"]
     assert events[0]["type"] == "SecuredCrl" and events[0]["crlSeries"] == 3
     assert events[0]["signer"] == craca.certificate.hashed_id8().hex()

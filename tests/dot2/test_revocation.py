@@ -40,7 +40,7 @@ def _header(craca: Holder, issue: int = 1000) -> CrlHeader:
 
 def _subject(craca: Holder, *, series: int = SERIES, craca_id: bytes | None = None, **kwargs: Any) -> Holder:
     scope = bytes(craca.certificate.hashed_id3()) if craca_id is None else craca_id
-    return make_certificate(craca_id=scope, crl_series=series, **kwargs)
+    return make_certificate(issuer=craca, craca_id=scope, crl_series=series, **kwargs)
 
 
 def _revoked(holder: Holder) -> HashRevocation:
