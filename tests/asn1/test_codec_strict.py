@@ -203,3 +203,31 @@ def test_an_invalid_value_inside_an_extension_addition_is_refused() -> None:
     assert caught.value.path == "requestedCertificate.toBeSigned"
     del certificate["toBeSigned"]["bogus"]
     assert decode("HeaderInfo", encode("HeaderInfo", header)) == header
+
+
+def test_an_encoding_error_inside_an_extension_addition_is_raised() -> None:
+    """An ENUMERATED value only the encoder checks, inside an addition: asn1tools would drop the addition."""
+    header = {"psid": 35, "requestedCertificate": {"version": 3, "type": "weird"}, "pduFunctionalType": 1}
+    with pytest.raises(EncodeError) as caught:
+        encode("HeaderInfo", header)
+    assert caught.value.path.startswith("requestedCertificate")
+
+
+def test_a_mandatory_extension_addition_may_be_absent() -> None:
+    """`quorum` follows the extension marker of FullIeeeTbsCtl without OPTIONAL: values without it (from an
+    older sender) are still encodable, with no extension bitmap; values with it carry it."""
+    tbs = {
+        "type": 1,
+        "ctlSeriesId": bytes(8),
+        "sequenceNumber": 1,
+        "effectiveDate": 5,
+        "electorApprove": [],
+        "electorRemove": [],
+        "rootCaApprove": [],
+        "rootCaRemove": [],
+    }
+    without = encode("FullIeeeTbsCtl", tbs)
+    assert without[0] == 0x00 and decode("FullIeeeTbsCtl", without) == tbs
+    with_quorum = encode("FullIeeeTbsCtl", {**tbs, "quorum": 2})
+    assert with_quorum[0] == 0x80 and with_quorum.endswith(bytes.fromhex("020780020102"))
+    assert decode("FullIeeeTbsCtl", with_quorum)["quorum"] == 2

@@ -15,6 +15,9 @@ the ASN.1 type:
   `MAX_NESTING` levels, on decode and encode;
 * SEQUENCE values with keys that name no component are refused on encode (asn1tools silently drops them), and
   an INTEGER must be an int (asn1tools' type check also lets str and bool through);
+* extension additions: one declared without OPTIONAL may still be absent from an encoding (X.696), so it is
+  treated as OPTIONAL; and an error while encoding an addition is raised, not swallowed (asn1tools catches its
+  own EncodeError there and silently drops the additions, with wrong presence bits);
 * a fixed-size BIT STRING DEFAULT is stored at its full size, so `{app}` given as 8 bits is recognised as the
   default and omitted, as canonical OER requires (asn1tools strips it to 1 bit and would encode it).
 """
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from copy import copy
 from typing import Any
 
 from asn1tools.codecs import DecodeError, ErrorWithLocation
@@ -104,6 +108,8 @@ def _walk(node: Any, checker: Any, done: dict[int, object]) -> None:
     if previous is not signature:
         return
     if isinstance(node, _oer.MembersType):
+        if node.additions:
+            node.additions[:] = [_raising(_as_optional(member)) for member in node.additions]
         by_name = {member.name: member for member in checker.members}
         for member in node.root_members + (node.additions or []):
             _fix_bit_string_default(member)
@@ -122,6 +128,29 @@ def _walk(node: Any, checker: Any, done: dict[int, object]) -> None:
             _wrap_result_check(node, lambda value: value is None, "unknown ENUMERATED value (extension)")
     else:
         _wrap_leaf(node, checker)
+
+
+def _as_optional(member: Any) -> Any:
+    if member.optional or member.default is not None:
+        return member
+    member = copy(member)  # the node may also serve, shared, as a mandatory root component elsewhere
+    member.optional = True
+    return member
+
+
+def _raising(member: Any) -> Any:
+    original = member.encode
+
+    def encode(data: Any, encoder: Any) -> None:
+        try:
+            original(data, encoder)
+        except _Asn1EncodeError as error:
+            refused = Refused(error.message)
+            refused.location = error.location
+            raise refused from None
+
+    member.encode = encode
+    return member
 
 
 def _fix_bit_string_default(member: Any) -> None:
