@@ -33,7 +33,7 @@ def _header(craca: Holder, series: int, next_crl: int | None = None) -> CrlHeade
 def test_hash_crl_round_trip_revokes_one_of_two_certificates() -> None:
     craca = make_craca([3])
     listed, kept = subject_of(craca, 3, name="a.example"), subject_of(craca, 3, name="b.example")
-    entry = HashRevocation(listed.certificate.hashed_id10(), listed.certificate.validity.end)
+    entry = HashRevocation.for_certificate(listed.certificate)
     contents = build_hash_crl(_header(craca, 3), [entry], crl_serial=12)
 
     secured = sign_crl(lint_crl(contents, craca.certificate), craca.key)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from typing import Any
 
@@ -44,7 +45,14 @@ def _subject(craca: Holder, *, series: int = SERIES, craca_id: bytes | None = No
 
 
 def _revoked(holder: Holder) -> HashRevocation:
-    return HashRevocation(holder.certificate.hashed_id10(), holder.certificate.validity.end)
+    return HashRevocation.for_certificate(holder.certificate)
+
+
+def test_hash_entry_of_a_certificate_is_the_last_10_bytes_of_sha256_of_all_its_bytes(craca: Holder) -> None:
+    certificate = _subject(craca).certificate
+    entry = HashRevocation.for_certificate(certificate)
+    assert bytes(entry.id) == hashlib.sha256(certificate.data).digest()[-10:]
+    assert entry.expiry == certificate.validity.start + 5 * 31_556_952  # Duration.years is 31 556 952 s
 
 
 def _lv(seeds: tuple[bytes, bytes], steps: int, j: int) -> bytes:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from scms.crypto import HashedId10, linkage_seed_after
+from scms.dot2.certificate import Certificate
 from scms.dot2.time import Time32
 
 __all__ = ["GroupRevocation", "HashRevocation", "LinkageRevocation"]
@@ -43,6 +44,11 @@ class HashRevocation:
             raise TypeError("HashRevocation.id is a HashedId10 (the last 10 bytes of the whole-certificate hash)")
         if not isinstance(self.expiry, Time32):
             raise TypeError("HashRevocation.expiry is a Time32")
+
+    @classmethod
+    def for_certificate(cls, certificate: Certificate) -> HashRevocation:
+        """The entry revoking `certificate`: HashedId10 of its whole (canonical) encoding, expiry = end of validity."""
+        return cls(certificate.hashed_id10(), certificate.validity.end)
 
 
 @dataclass(frozen=True)
