@@ -216,6 +216,10 @@ class PublicEncryptionKey:
     point: Point
     symmetric_algorithm: str = "aes128Ccm"
 
+    def __post_init__(self) -> None:
+        if self.point.curve not in ENCRYPTION_KEY_CURVES.values():
+            raise ValueError(f"{self.point.curve.name} is not an ECIES curve of 1609.2 (§5.3.5: 256-bit curves)")
+
     @property
     def curve(self) -> Curve:
         return self.point.curve

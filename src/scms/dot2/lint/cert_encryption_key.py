@@ -1,6 +1,7 @@
-"""The encryption key uses a supported algorithm (1609.2 §5.3.5 ECIES P-256 / brainpoolP256r1, §5.3.8 AES-CCM).
+"""The encryption key's symmetric algorithm is supported (1609.2 §5.3.8: AES-128-CCM).
 
-SM2 keys and SM4-CCM are defined by the standard but not supported by this implementation, so we never issue them.
+SM4-CCM (and SM2 keys) are defined by the standard but not supported here, so we never issue them. The key's curve
+needs no rule: a `PublicEncryptionKey` can only hold an ECIES curve (NIST P-256 or brainpoolP256r1, §5.3.5).
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ def check(ctx: CertificateLintContext) -> Iterator[str]:
     key = ctx.template.encryption_key
     if key is None:
         return
-    if key.curve.size != 32:
-        yield f"encryption key on {key.curve.name}: ECIES keys are 256-bit"
     if key.symmetric_algorithm != "aes128Ccm":
         yield f"supportedSymmAlg {key.symmetric_algorithm} is not supported (aes128Ccm only)"
 
