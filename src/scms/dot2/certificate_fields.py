@@ -153,7 +153,7 @@ class CertificateId:
         if self.kind == "binaryId" and self.binary is not None:
             return f"binaryId {self.binary.hex()}"
         if self.linkage is not None:
-            text = f"linkageData iCert={self.linkage.i_cert} lv={self.linkage.linkage_value.hex()}"
+            text = f"linkageData iCert={int(self.linkage.i_cert)} lv={self.linkage.linkage_value.hex()}"
             glv = self.linkage.group_linkage_value
             return text if glv is None else text + f" glv(j={glv.j_value.hex()})={glv.value.hex()}"
         return "none"
