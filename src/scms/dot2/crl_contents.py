@@ -12,7 +12,9 @@ refuses such a CRL instead of answering "not revoked" (see `scms.dot2.revocation
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from enum import Enum
+from functools import cached_property
 from typing import Any
 
 from scms.crypto import HashedId3, HashedId8, HashedId10
@@ -54,51 +56,74 @@ class CrlContents:
         self.encoded = encoded
         self.value = value
         self.kind = CrlKind(value["typeSpecific"][0])
-        body: dict[str, Any] = value["typeSpecific"][1]
-        self.hash_entries: tuple[HashRevocation, ...] = ()
-        self.linkage_entries: tuple[LinkageRevocation, ...] = ()
-        self.group_entries: tuple[GroupRevocation, ...] = ()
-        self.unsupported_entries = 0
-        self.crl_serial: int | None = None
-        self.i_rev: int | None = None
-        self.index_within_i: int | None = None
-        if self.kind.is_hash_based:
-            self.crl_serial = body["crlSerial"]
-            self.hash_entries = tuple(HashRevocation(HashedId10(e["id"]), Time32(e["expiry"])) for e in body["entries"])
-        else:
-            self._read_linkage(body)
+        self._body: dict[str, Any] = value["typeSpecific"][1]
         self._index: RevocationIndex | None = None
 
-    def _read_linkage(self, body: dict[str, Any]) -> None:
-        i_rev: int = body["iRev"]
-        self.i_rev = i_rev
-        self.index_within_i = body["indexWithinI"]
-        chains: list[LinkageRevocation] = []
-        for jmax_group in body.get("individual", ()):
+    # Entries are turned into records on first use: verifying a CRL of many thousand entries does not need them.
+
+    @cached_property
+    def hash_entries(self) -> tuple[HashRevocation, ...]:
+        """The `HashBasedRevocationInfo` entries (empty for a linkage CRL)."""
+        if not self.kind.is_hash_based:
+            return ()
+        return tuple(HashRevocation(HashedId10(e["id"]), Time32(e["expiry"])) for e in self._body["entries"])
+
+    def _imax_groups(self) -> Iterator[tuple[int, int, int, dict[str, Any]]]:
+        """(jmax, la1Id, la2Id, IMaxGroup) for every IMaxGroup of `individual`."""
+        if self.kind.is_hash_based:
+            return
+        for jmax_group in self._body.get("individual", ()):
             for la_group in jmax_group["contents"]:
                 la1, la2 = _la_id(la_group["la1Id"]), _la_id(la_group["la2Id"])
                 for imax_group in la_group["contents"]:
-                    self.unsupported_entries += len(imax_group.get("singleSeed", ()))
-                    chains.extend(
-                        LinkageRevocation(
-                            la1,
-                            la2,
-                            entry["linkageSeed1"],
-                            entry["linkageSeed2"],
-                            i_rev,
-                            imax_group["iMax"],
-                            jmax_group["jmax"],
-                        )
-                        for entry in imax_group["contents"]
-                    )
-        self.linkage_entries = tuple(chains)
-        self.group_entries = tuple(
+                    yield jmax_group["jmax"], la1, la2, imax_group
+
+    @cached_property
+    def linkage_entries(self) -> tuple[LinkageRevocation, ...]:
+        """Every revoked chain of `individual`, with the CRL's iRev and its groups' iMax and jmax."""
+        if self.kind.is_hash_based:
+            return ()
+        i_rev: int = self._body["iRev"]
+        return tuple(
+            LinkageRevocation(la1, la2, e["linkageSeed1"], e["linkageSeed2"], i_rev, group["iMax"], jmax)
+            for jmax, la1, la2, group in self._imax_groups()
+            for e in group["contents"]
+        )
+
+    @cached_property
+    def group_entries(self) -> tuple[GroupRevocation, ...]:
+        """Every `GroupCrlEntry` of `groups`."""
+        if self.kind.is_hash_based:
+            return ()
+        i_rev: int = self._body["iRev"]
+        return tuple(
             GroupRevocation(
                 _la_id(g["la1Id"]), _la_id(g["la2Id"]), g["linkageSeed1"], g["linkageSeed2"], i_rev, g["iMax"]
             )
-            for g in body.get("groups", ())
+            for g in self._body.get("groups", ())
         )
-        self.unsupported_entries += len(body.get("groupsSingleSeed", ()))
+
+    @cached_property
+    def unsupported_entries(self) -> int:
+        """How many single-seed entries (`IMaxGroup.singleSeed`, `groupsSingleSeed`) the CRL carries."""
+        if self.kind.is_hash_based:
+            return 0
+        in_groups = sum(len(group.get("singleSeed", ())) for *_, group in self._imax_groups())
+        return in_groups + len(self._body.get("groupsSingleSeed", ()))
+
+    @property
+    def crl_serial(self) -> int | None:
+        """`crlSerial` of a hash CRL (None for a linkage CRL)."""
+        return int(self._body["crlSerial"]) if self.kind.is_hash_based else None
+
+    @property
+    def i_rev(self) -> int | None:
+        """`iRev` of a linkage CRL (None for a hash CRL)."""
+        return None if self.kind.is_hash_based else int(self._body["iRev"])
+
+    @property
+    def index_within_i(self) -> int | None:
+        return None if self.kind.is_hash_based else int(self._body["indexWithinI"])
 
     @classmethod
     def from_bytes(cls, data: bytes) -> CrlContents:

@@ -22,7 +22,9 @@ is fresh enough (nextCrl against now is the caller's policy).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
+from scms.dot2 import _codec
 from scms.dot2.certificate import Certificate
 from scms.dot2.crl_contents import CrlContents
 from scms.dot2.crl_signing import SECURED_CRL_HEADER
@@ -39,8 +41,8 @@ class VerifiedCrl(CrlContents):
     """A CRL whose signature and signer authority verified: its contents (a `CrlContents`), the received bytes
     (`raw`) and the signer certificate (`signer`)."""
 
-    def __init__(self, raw: bytes, contents: CrlContents, signer: Certificate) -> None:
-        super().__init__(contents.encoded, contents.value)
+    def __init__(self, encoded: bytes, value: dict[str, Any], *, raw: bytes, signer: Certificate) -> None:
+        super().__init__(encoded, value)
         self.raw = raw
         self.signer = signer
 
@@ -61,7 +63,8 @@ def verify_crl(data: bytes, *, certificates: Sequence[Certificate]) -> VerifiedC
             ErrorCode.FAILED_PARSING, f"secured_crl_header: a SecuredCrl header is psid 256 only, got {signed.header}"
         )
     try:
-        contents = CrlContents.from_bytes(signed.unsecured_payload())
+        encoded = signed.unsecured_payload()
+        value = _codec.decode("CrlContents", encoded)
     except Ieee1609Error as exc:
         raise Ieee1609Error(ErrorCode.FAILED_PARSING, f"secured_crl_payload: {exc.detail}") from None
     signer = signed.signer.certificate
@@ -71,5 +74,6 @@ def verify_crl(data: bytes, *, certificates: Sequence[Certificate]) -> VerifiedC
         raise Ieee1609Error(
             ErrorCode.FAILED_CHAIN_VERIFICATION, f"crl_signer: {signer} (carried in the CRL) is not a given certificate"
         )
-    run_rules(CRL_RECEIPT_RULES, CrlLintContext(contents, signer))
-    return VerifiedCrl(bytes(data), contents, signer)
+    crl = VerifiedCrl(encoded, value, raw=bytes(data), signer=signer)
+    run_rules(CRL_RECEIPT_RULES, CrlLintContext(crl, signer))
+    return crl
