@@ -98,3 +98,32 @@ def test_nesting_cap_on_encode() -> None:
     with pytest.raises(EncodeError) as caught:
         encode("Ieee1609Dot2Data", signed)
     assert f"nesting deeper than {MAX_NESTING}" in caught.value.reason
+
+
+def test_large_values_take_linear_time() -> None:
+    """asn1tools 0.169 holds an encoding in one integer and shifts it on every read and write (quadratic: about
+    30 s for 1 MB), and encodes extension additions with that same buffer. Without our linear buffers a client
+    could send one CRL-sized input under the size cap and hold a worker for minutes."""
+    entry = {"iMax": 1, "laId": b"\x00\x01", "linkageSeed": bytes(16)}
+    body = {
+        "iRev": 1,
+        "indexWithinI": 0,
+        "seedEvolution": None,
+        "lvGeneration": None,
+        "groupsSingleSeed": [entry] * 50000,
+    }
+    contents = {
+        "version": 1,
+        "crlSeries": 1,
+        "crlCraca": bytes(8),
+        "issueDate": 1,
+        "nextCrl": 2,
+        "priorityInfo": {},
+        "typeSpecific": ("fullLinkedCrlWithAlg", body),  # an extension alternative holding a 1 MB list
+    }
+    encode("CrlContents", {**contents, "typeSpecific": ("fullHashCrl", {"crlSerial": 1, "entries": []})})  # warm up
+    started = time.perf_counter()
+    data = encode("CrlContents", contents)
+    assert len(data) > 1_000_000
+    assert decode("CrlContents", data) == contents
+    assert time.perf_counter() - started < 5.0

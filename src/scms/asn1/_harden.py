@@ -15,9 +15,9 @@ the ASN.1 type:
   `MAX_NESTING` levels, on decode and encode;
 * SEQUENCE values with keys that name no component are refused on encode (asn1tools silently drops them), and
   an INTEGER must be an int (asn1tools' type check also lets str and bool through);
-* extension additions: one declared without OPTIONAL may still be absent from an encoding (X.696), so it is
-  treated as OPTIONAL; and an error while encoding an addition is raised, not swallowed (asn1tools catches its
-  own EncodeError there and silently drops the additions, with wrong presence bits);
+* extension additions are encoded by our own routines: asn1tools' catch their own EncodeError and silently drop
+  the additions (with wrong presence bits), write 8 unused bits for a bitmap of 8n additions, and use its
+  quadratic Encoder for each addition; an addition declared without OPTIONAL may be absent (X.696);
 * a fixed-size BIT STRING DEFAULT is stored at its full size, so `{app}` given as 8 bits is recognised as the
   default and omitted, as canonical OER requires (asn1tools strips it to 1 bit and would encode it).
 """
@@ -34,6 +34,8 @@ from asn1tools.codecs import EncodeError as _Asn1EncodeError
 from asn1tools.codecs import constraints_checker as _chk
 from asn1tools.codecs import oer as _oer
 from asn1tools.codecs import type_checker as _types
+
+from scms.asn1._fast_io import FastEncoder
 
 __all__: list[str] = []
 
@@ -109,7 +111,8 @@ def _walk(node: Any, checker: Any, done: dict[int, object]) -> None:
         return
     if isinstance(node, _oer.MembersType):
         if node.additions:
-            node.additions[:] = [_raising(_as_optional(member)) for member in node.additions]
+            node.additions[:] = [_as_optional(member) for member in node.additions]
+            node.encode_additions = _additions_encoder(node)
         by_name = {member.name: member for member in checker.members}
         for member in node.root_members + (node.additions or []):
             _fix_bit_string_default(member)
@@ -120,6 +123,8 @@ def _walk(node: Any, checker: Any, done: dict[int, object]) -> None:
             _walk(member, checker.name_to_member[member.name], done)
         if node.has_extension_marker:
             _wrap_result_check(node, lambda value: value[0] is None, "unknown CHOICE alternative (extension)")
+        if node.additions:
+            node.encode = _choice_encoder(node)
     elif isinstance(node, _oer.ArrayType):
         _walk(node.element_type, checker.element_type, done)
         _wrap_array(node, *_bounds(checker))
@@ -138,19 +143,58 @@ def _as_optional(member: Any) -> Any:
     return member
 
 
-def _raising(member: Any) -> Any:
-    original = member.encode
+def _additions_encoder(node: Any) -> Callable[[Any, Any], bool]:
+    # X.696 clause 16: a length-prefixed bitmap of presence bits (unused-bit count first), then each present
+    # addition as an open type (length + encoding).
+    def encode_additions(data: dict[str, Any], encoder: Any) -> bool:
+        count = len(node.additions)
+        present = 0
+        parts = []
+        for addition in node.additions:
+            present <<= 1
+            if addition.name in data:
+                part = FastEncoder()
+                try:
+                    addition.encode(data[addition.name], part)
+                except ErrorWithLocation as error:
+                    error.add_location(addition)
+                    raise
+                parts.append(part)
+                present |= 1
+        if not parts:
+            return False
+        encoder.append_length_determinant((count + 7) // 8 + 1)
+        encoder.append_non_negative_binary_integer(-count % 8, 8)
+        encoder.append_non_negative_binary_integer(present, count)
+        encoder.align()
+        for part in parts:
+            encoder.append_length_determinant(part.number_of_bytes())
+            encoder += part
+        return True
+
+    return encode_additions
+
+
+def _choice_encoder(node: Any) -> Callable[[Any, Any], None]:
+    # As asn1tools' Choice.encode, with the extension alternative written through our linear-time encoder.
+    original = node.encode
 
     def encode(data: Any, encoder: Any) -> None:
-        try:
+        member = node.name_to_addition.get(data[0]) if isinstance(data, tuple) and data else None
+        if member is None:
             original(data, encoder)
-        except _Asn1EncodeError as error:
-            refused = Refused(error.message)
-            refused.location = error.location
-            raise refused from None
+            return
+        encoder.append_bytes(member.tag)
+        part = FastEncoder()
+        try:
+            member.encode(data[1], part)
+        except ErrorWithLocation as error:
+            error.add_location(member)
+            raise
+        encoder.append_length_determinant(part.number_of_bytes())
+        encoder += part
 
-    member.encode = encode
-    return member
+    return encode
 
 
 def _fix_bit_string_default(member: Any) -> None:
