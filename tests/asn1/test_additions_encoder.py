@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from scms.asn1._fast_io import FastEncoder
-from scms.asn1._harden import _additions_encoder
+from scms.asn1._harden_encode import additions_encoder
 
 
 @dataclass
@@ -26,7 +26,7 @@ class _Node:
 
 def _encode(count: int, data: dict[str, int]) -> bytes:
     encoder = FastEncoder()
-    present = _additions_encoder(_Node([_Addition(f"a{i}") for i in range(count)]))(data, encoder)
+    present = additions_encoder(_Node([_Addition(f"a{i}") for i in range(count)]))(data, encoder)
     return bytes(encoder.as_bytearray()) if present else b""
 
 

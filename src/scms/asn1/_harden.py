@@ -13,29 +13,29 @@ the ASN.1 type:
   them) are refused: we cannot re-encode, so cannot check canonical form or hash, what we do not know;
 * recursion through self-referencing types (`Ieee1609Dot2Data` inside a signed payload) is capped at
   `MAX_NESTING` levels, on decode and encode;
-* SEQUENCE values with keys that name no component are refused on encode (asn1tools silently drops them), and
-  an INTEGER must be an int (asn1tools' type check also lets str and bool through);
-* extension additions are encoded by our own routines: asn1tools' catch their own EncodeError and silently drop
-  the additions (with wrong presence bits), write 8 unused bits for a bitmap of 8n additions, and use its
-  quadratic Encoder for each addition; an addition declared without OPTIONAL may be absent (X.696);
-* a fixed-size BIT STRING DEFAULT is stored at its full size, so `{app}` given as 8 bits is recognised as the
-  default and omitted, as canonical OER requires (asn1tools strips it to 1 bit and would encode it).
+* the encoding side (unknown keys, int checks, extension additions, BIT STRING defaults) is installed from
+  `scms.asn1._harden_encode`.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from copy import copy
 from typing import Any
 
-from asn1tools.codecs import DecodeError, ErrorWithLocation
-from asn1tools.codecs import EncodeError as _Asn1EncodeError
+from asn1tools.codecs import DecodeError
 from asn1tools.codecs import constraints_checker as _chk
 from asn1tools.codecs import oer as _oer
-from asn1tools.codecs import type_checker as _types
 
-from scms.asn1._fast_io import FastEncoder
+from scms.asn1._harden_encode import (
+    Refused,
+    additions_encoder,
+    as_optional,
+    choice_encoder,
+    fix_bit_string_default,
+    strict_integers,
+    wrap_unknown_keys,
+)
 
 __all__: list[str] = []
 
@@ -43,11 +43,6 @@ MAX_NESTING = 8
 """Self-referencing levels (e.g. `Ieee1609Dot2Data` in a signed payload) accepted in one value."""
 
 _state = threading.local()
-
-
-class Refused(ErrorWithLocation):  # type: ignore[misc]
-    """A value refused while encoding. Deliberately not an asn1tools EncodeError: asn1tools' extension-addition
-    encoder swallows those and silently drops the additions (with wrong presence bits)."""
 
 
 class Violation(DecodeError):  # type: ignore[misc]
@@ -63,26 +58,7 @@ def install(spec: Any) -> None:
     for module_types in spec.modules.values():
         for compiled_type in module_types.values():
             _walk(compiled_type.type, compiled_type.constraints_checker.type, done)
-            _strict_integers(compiled_type.type_checker.type, set())
-
-
-def _strict_integers(checker: Any, seen: set[int]) -> None:
-    if id(checker) in seen:
-        return
-    seen.add(id(checker))
-    if isinstance(checker, _types.Integer):
-        checker.encode = _check_int
-    for child in getattr(checker, "members", ()):
-        _strict_integers(child, seen)
-    for attribute in ("element_type", "inner"):
-        child = getattr(checker, attribute, None)
-        if child is not None:
-            _strict_integers(child, seen)
-
-
-def _check_int(data: Any) -> None:
-    if type(data) is not int:
-        raise _Asn1EncodeError(f"expected an int, got {type(data).__name__}")
+            strict_integers(compiled_type.type_checker.type, set())
 
 
 def _bounds(checker: Any) -> tuple[Any, Any]:
@@ -111,20 +87,20 @@ def _walk(node: Any, checker: Any, done: dict[int, object]) -> None:
         return
     if isinstance(node, _oer.MembersType):
         if node.additions:
-            node.additions[:] = [_as_optional(member) for member in node.additions]
-            node.encode_additions = _additions_encoder(node)
+            node.additions[:] = [as_optional(member) for member in node.additions]
+            node.encode_additions = additions_encoder(node)
         by_name = {member.name: member for member in checker.members}
         for member in node.root_members + (node.additions or []):
-            _fix_bit_string_default(member)
+            fix_bit_string_default(member)
             _walk(member, by_name[member.name], done)
-        _wrap_unknown_keys(node)
+        wrap_unknown_keys(node)
     elif isinstance(node, _oer.Choice):
         for member in node.members:
             _walk(member, checker.name_to_member[member.name], done)
         if node.has_extension_marker:
             _wrap_result_check(node, lambda value: value[0] is None, "unknown CHOICE alternative (extension)")
         if node.additions:
-            node.encode = _choice_encoder(node)
+            node.encode = choice_encoder(node)
     elif isinstance(node, _oer.ArrayType):
         _walk(node.element_type, checker.element_type, done)
         _wrap_array(node, *_bounds(checker))
@@ -133,75 +109,6 @@ def _walk(node: Any, checker: Any, done: dict[int, object]) -> None:
             _wrap_result_check(node, lambda value: value is None, "unknown ENUMERATED value (extension)")
     else:
         _wrap_leaf(node, checker)
-
-
-def _as_optional(member: Any) -> Any:
-    if member.optional or member.default is not None:
-        return member
-    member = copy(member)  # the node may also serve, shared, as a mandatory root component elsewhere
-    member.optional = True
-    return member
-
-
-def _additions_encoder(node: Any) -> Callable[[Any, Any], bool]:
-    # X.696 clause 16: a length-prefixed bitmap of presence bits (unused-bit count first), then each present
-    # addition as an open type (length + encoding).
-    def encode_additions(data: dict[str, Any], encoder: Any) -> bool:
-        count = len(node.additions)
-        present = 0
-        parts = []
-        for addition in node.additions:
-            present <<= 1
-            if addition.name in data:
-                part = FastEncoder()
-                try:
-                    addition.encode(data[addition.name], part)
-                except ErrorWithLocation as error:
-                    error.add_location(addition)
-                    raise
-                parts.append(part)
-                present |= 1
-        if not parts:
-            return False
-        encoder.append_length_determinant((count + 7) // 8 + 1)
-        encoder.append_non_negative_binary_integer(-count % 8, 8)
-        encoder.append_non_negative_binary_integer(present, count)
-        encoder.align()
-        for part in parts:
-            encoder.append_length_determinant(part.number_of_bytes())
-            encoder += part
-        return True
-
-    return encode_additions
-
-
-def _choice_encoder(node: Any) -> Callable[[Any, Any], None]:
-    # As asn1tools' Choice.encode, with the extension alternative written through our linear-time encoder.
-    original = node.encode
-
-    def encode(data: Any, encoder: Any) -> None:
-        member = node.name_to_addition.get(data[0]) if isinstance(data, tuple) and data else None
-        if member is None:
-            original(data, encoder)
-            return
-        encoder.append_bytes(member.tag)
-        part = FastEncoder()
-        try:
-            member.encode(data[1], part)
-        except ErrorWithLocation as error:
-            error.add_location(member)
-            raise
-        encoder.append_length_determinant(part.number_of_bytes())
-        encoder += part
-
-    return encode
-
-
-def _fix_bit_string_default(member: Any) -> None:
-    if isinstance(member, _oer.BitString) and member.number_of_bits and member.default is not None:
-        data, _ = member.default
-        size = member.number_of_bits
-        member.default = (bytes(data).ljust((size + 7) // 8, b"\0"), size)
 
 
 def _in_range(value: int, minimum: Any, maximum: Any) -> bool:
@@ -318,16 +225,3 @@ class _Nesting:
 
     def __exit__(self, *exc: object) -> None:
         _state.depth -= 1
-
-
-def _wrap_unknown_keys(node: Any) -> None:
-    names = frozenset(member.name for member in node.root_members + (node.additions or []))
-    original = node.encode
-
-    def encode(data: Any, encoder: Any) -> None:
-        if isinstance(data, dict) and not data.keys() <= names:
-            unknown = ", ".join(sorted(map(str, data.keys() - names)))
-            raise Refused(f"no component named {unknown}")
-        original(data, encoder)
-
-    node.encode = encode
