@@ -55,7 +55,7 @@ def test_the_untampered_crl_verifies() -> None:
     assert verify_crl(SECURED, certificates=[CRACA.certificate]).encoded == CONTENTS.encoded
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_a_changed_byte_anywhere_is_rejected(data: st.DataObject) -> None:
     position = data.draw(st.integers(0, len(SECURED) - 1), label="position")
