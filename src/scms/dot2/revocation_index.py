@@ -8,7 +8,8 @@ place of j (§7.2).
 
 Cost: per i, (i - iRev) SHA-256 per seed, reused incrementally when i grows, and one AES key schedule per seed with
 jmax blocks. The set of revoked values of the last few i-periods asked is kept (a verifier sees certificates of the
-current i-period and its neighbours), so each certificate check is then one set lookup.
+current i-period and its neighbours), so each certificate check is then one set lookup. The caches are plain dicts:
+share an index between threads only behind a lock.
 """
 
 from __future__ import annotations
