@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from scms.crypto import Curve, SoftwareKey
 from scms.dot2._codec import encode
 from scms.dot2.certificate import Certificate
-from scms.dot2.certificate_fields import ValidityPeriod
+from scms.dot2.certificate_fields import CertificateId, ValidityPeriod
 from scms.dot2.chain import verify_chain
 from scms.dot2.curve_points import point_to_coer
 from scms.dot2.errors import ErrorCode, Ieee1609Error
@@ -19,7 +19,7 @@ from scms.dot2.permissions import PsidGroupPermissions, PsidSsp, Ssp
 from scms.dot2.region import CircularRegion, TwoDLocation
 from scms.dot2.time import Time32, Time64
 
-from ._cert_fixtures import EE_START, NOW, START, Pki, forge_explicit, make_pki, root_template
+from ._cert_fixtures import EE_START, NOW, START, US_BOX, Pki, forge_explicit, make_pki, root_template
 
 
 @pytest.fixture(scope="module")
@@ -196,3 +196,33 @@ def test_any_changed_byte_is_rejected(pki: Pki, which: str, where: float, xor: i
     same = changed.canonical_bytes == original.canonical_bytes
     other_key = which == "implicit" and result.public_key != subject.public_key(pki.ica)
     assert same or other_key, f"byte change accepted: {which} {data.hex()}"
+
+
+def test_region_is_inherited_down_the_chain(pki: Pki) -> None:
+    """root → ICA (US box) → sub-CA (no region: inherits the box) → EE: the EE must stay inside the box."""
+    keys = [SoftwareKey.generate() for _ in range(3)]
+    ica_t = replace(
+        pki.ee_template,
+        id=CertificateId.named("ica2"),
+        validity=ValidityPeriod.years(START, 10),
+        app_permissions=(),
+        cert_issue_permissions=(PsidGroupPermissions(None, 1, 1),),
+        region=US_BOX,
+        verification_key=keys[0].public_point,
+    )
+    ica = forge_explicit(ica_t, pki.root, pki.root_key)
+    sub_t = replace(
+        ica_t,
+        id=CertificateId.named("sub"),
+        cert_issue_permissions=(PsidGroupPermissions(None, 1, 0),),
+        region=None,
+        verification_key=keys[1].public_point,
+    )
+    sub = forge_explicit(sub_t, ica, keys[0])
+    ee_t = replace(pki.ee_template, verification_key=keys[2].public_point)
+    inside = forge_explicit(ee_t, sub, keys[1])
+    assert verify_chain(inside, [sub, ica], [pki.root], NOW).certificates == (inside, sub, ica, pki.root)
+    paris = CircularRegion(TwoDLocation(488_566_000, 23_522_000), 5_000)
+    outside = forge_explicit(replace(ee_t, region=paris), sub, keys[1])
+    with pytest.raises(Ieee1609Error, match=f"{outside.hashed_id8()}: region"):
+        verify_chain(outside, [sub, ica], [pki.root], NOW)
