@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import logging
 from typing import Any
 
 import pytest
@@ -138,3 +139,14 @@ def test_real_request_with_unknown_eca() -> None:
     with pytest.raises(Ieee1609Error, match="implicit and its issuer is not given") as info:
         verify_certificate_request(data)
     assert info.value.error is ErrorCode.FAILED_CHAIN_VERIFICATION
+
+
+def test_request_signing_is_audited(caplog: pytest.LogCaptureFixture) -> None:
+    key = SoftwareKey.generate()
+    with caplog.at_level(logging.INFO, logger="scms.audit"):
+        sign_certificate_request(_request_for(key), key=key, signer=SignerSelf())
+    events = [record.audit for record in caplog.records if record.name == "scms.audit"]  # type: ignore[attr-defined]
+    assert [(e["event"], e["type"], e["content"], e["signer"]) for e in events] == [
+        ("spdu.sign.begin", "SignedCertificateRequest", "eeEcaCertRequest", "self"),
+        ("spdu.sign.end", "SignedCertificateRequest", "eeEcaCertRequest", "self"),
+    ]

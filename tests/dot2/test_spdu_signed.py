@@ -318,7 +318,7 @@ def test_signing_is_audited_without_the_key(signer: Holder, caplog: pytest.LogCa
     with caplog.at_level(logging.INFO, logger="scms.audit"):
         _signed(signer, "digest")
     events = [record.audit for record in caplog.records if record.name == "scms.audit"]  # type: ignore[attr-defined]
-    assert [e["event"] for e in events] == ["sign.begin", "sign.end"]
+    assert [e["event"] for e in events] == ["spdu.sign.begin", "spdu.sign.end"]
     assert events[0]["type"] == "SignedData"
     assert events[0]["psid"] == 35
     assert events[0]["signer"] == f"digest {signer.certificate.hashed_id8()}"

@@ -21,8 +21,12 @@ from scms.dot2.errors import ErrorCode, Ieee1609Error
 from scms.dot2.spdu import (
     HeaderInfo,
     Ieee1609Dot2Data,
+    RecipientPrivateKey,
+    RekRecipient,
     SignerCertificate,
     SignerDigest,
+    decrypt,
+    encrypt,
     sign_data,
     unsecured,
     verify_certificate_request,
@@ -102,6 +106,33 @@ def test_changed_byte_in_real_signed_data(position: int, value: int) -> None:
 def test_changed_byte_in_real_self_signed_request(position: int, value: int) -> None:
     data = read_bytes(VECTORS_DIR / "openscms" / "EeEcaCertRequestSpdu.dat")
     _assert_rejected_or_equivalent(data, _mutate(data, position, value), verify_certificate_request)
+
+
+@cache
+def _encrypted_sample() -> tuple[bytes, bytes, RecipientPrivateKey]:
+    key = SoftwareKey.generate()
+    inner = unsecured(bytes(range(100)))
+    return (
+        encrypt(inner, [RekRecipient(PublicEncryptionKey(key.public_point))]),
+        inner,
+        RecipientPrivateKey.for_rek(key),
+    )
+
+
+@settings(max_examples=250, deadline=None)
+@given(position=st.integers(min_value=0, max_value=10_000), value=st.integers(min_value=0, max_value=255))
+def test_changed_byte_in_encrypted_data(position: int, value: int) -> None:
+    """Decrypting a changed encrypted SPDU fails with 400-41/400-42 or yields the original plaintext: the ECIES
+    ephemeral point's y parity is not authenticated (x-only ECDH, crypto.md gotcha), so compressed-y-0 <-> -1
+    still decrypts to the same data key. Nothing else escapes."""
+    data, inner, key = _encrypted_sample()
+    mutated = _mutate(data, position, value)
+    try:
+        plaintext = decrypt(mutated, [key])
+    except Ieee1609Error as exc:
+        assert exc.error in {ErrorCode.FAILED_DECRYPTION, ErrorCode.FAILED_PARSING}, exc
+        return
+    assert plaintext == inner
 
 
 def test_each_byte_of_a_signed_spdu_once() -> None:

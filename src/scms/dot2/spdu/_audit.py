@@ -13,9 +13,9 @@ AUDIT_LOGGER = logging.getLogger("scms.audit")
 
 
 def audited_signature(key: Signer, digest: bytes, what: Mapping[str, object]) -> Signature:
-    """`key.sign_digest(digest)` between a `sign.begin` and a `sign.end` event carrying `what` (type, psid, signer)."""
+    """`key.sign_digest(digest)` between `spdu.sign.begin` and `spdu.sign.end` events carrying `what`."""
     event = {"digest": digest.hex(), **what}
-    AUDIT_LOGGER.info("sign.begin %s", event["type"], extra={"audit": {"event": "sign.begin", **event}})
+    AUDIT_LOGGER.info("spdu.sign.begin %s", event["type"], extra={"audit": {"event": "spdu.sign.begin", **event}})
     signature = key.sign_digest(digest)
-    AUDIT_LOGGER.info("sign.end %s", event["type"], extra={"audit": {"event": "sign.end", **event}})
+    AUDIT_LOGGER.info("spdu.sign.end %s", event["type"], extra={"audit": {"event": "spdu.sign.end", **event}})
     return signature
