@@ -81,6 +81,7 @@ class Certificate:
         self._value = value
         _check_profile(value)
         self._issuer = IssuerId.from_coer(value["issuer"])
+        self._verified: set[tuple[Point, bytes]] = set()
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Certificate:
@@ -345,6 +346,8 @@ class Certificate:
         if signature is None:
             raise Ieee1609Error(ErrorCode.FAILED_SIGNATURE_VERIFICATION, f"{self}: implicit, no signature")
         key, signer_input = self._issuer_key(issuer, issuer_key)
+        if (key, signer_input) in self._verified:
+            return  # this view already verified under this key and issuer (views are immutable)
         if key.curve is not signature.curve:
             raise Ieee1609Error(ErrorCode.FAILED_SIGNATURE_VERIFICATION, f"{self}: signature not on the issuer's curve")
         digest = signing_digest(key.curve, self.tbs_bytes(), signer_input)
@@ -352,6 +355,7 @@ class Certificate:
             verify_digest(key, digest, signature)
         except InvalidSignature:
             raise Ieee1609Error(ErrorCode.FAILED_SIGNATURE_VERIFICATION, f"{self}: signature does not verify") from None
+        self._verified.add((key, signer_input))
 
     # --- identity ------------------------------------------------------------------------------------------------
 
