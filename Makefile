@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --cov=scms --cov-report=term:skip-covered --cov-fail-under=95
 
 lint: install
 	$(BIN)/ruff check src tests bench
