@@ -12,7 +12,7 @@ The records carry their own `i_rev` so that entries of several CRLs (a full CRL 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from scms.crypto import HashedId10, linkage_seed_after
 from scms.dot2.certificate import Certificate
@@ -74,15 +74,8 @@ class LinkageRevocation:
     def at(self, i_rev: int) -> LinkageRevocation:
         """The same chain with both seeds evolved forwards to `i_rev` (each with its own la_id)."""
         steps = i_rev - self.i_rev
-        return LinkageRevocation(
-            self.la1_id,
-            self.la2_id,
-            linkage_seed_after(self.la1_id, self.seed1, steps),
-            linkage_seed_after(self.la2_id, self.seed2, steps),
-            i_rev,
-            self.i_max,
-            self.jmax,
-        )
+        seed1 = linkage_seed_after(self.la1_id, self.seed1, steps)
+        return replace(self, seed1=seed1, seed2=linkage_seed_after(self.la2_id, self.seed2, steps), i_rev=i_rev)
 
     def sort_key(self) -> tuple[int, int, int, int, bytes, bytes]:
         """Canonical CRL order: JMaxGroup, then LAGroup, then IMaxGroup, then the seed pair."""
@@ -106,14 +99,8 @@ class GroupRevocation:
     def at(self, i_rev: int) -> GroupRevocation:
         """The same group with both seeds evolved forwards to `i_rev`."""
         steps = i_rev - self.i_rev
-        return GroupRevocation(
-            self.la1_id,
-            self.la2_id,
-            linkage_seed_after(self.la1_id, self.seed1, steps),
-            linkage_seed_after(self.la2_id, self.seed2, steps),
-            i_rev,
-            self.i_max,
-        )
+        seed1 = linkage_seed_after(self.la1_id, self.seed1, steps)
+        return replace(self, seed1=seed1, seed2=linkage_seed_after(self.la2_id, self.seed2, steps), i_rev=i_rev)
 
     def sort_key(self) -> tuple[int, int, int, bytes, bytes]:
         """Canonical CRL order of `groups`: iMax, la1Id, la2Id, then the seeds."""
