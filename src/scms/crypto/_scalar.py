@@ -39,6 +39,16 @@ def secret_times_generator(curve: Curve, k: int) -> Point:
     return _key(curve, k % curve.n).public_point
 
 
+def parse_scalar(curve: Curve, data: bytes, what: str) -> int:
+    """A received fixed-length big-endian scalar (c, r), in 0 <= x < n; InvalidKey otherwise."""
+    if len(data) != curve.size:
+        raise InvalidKey(f"a {curve.name} {what} has {curve.size} bytes")
+    value = int.from_bytes(data)
+    if value >= curve.n:
+        raise InvalidKey(f"{what} out of range")
+    return value
+
+
 def key_plus(key: SoftwareKey, addend: int) -> SoftwareKey:
     """(d + addend) mod n as a key: cocoon key a + f, explicit certificate key b + c."""
     curve = key.curve

@@ -69,12 +69,7 @@ def explicit_randomize(cocoon: Point) -> tuple[bytes, Point]:
 
 def explicit_private_key(cocoon_key: SoftwareKey, c: bytes, expected_public: Point | None = None) -> SoftwareKey:
     """EE, explicit certificate: u = b + c mod n; with `expected_public` (U from the certificate) check u·G == U."""
-    curve = cocoon_key.curve
-    if len(c) != curve.size:
-        raise InvalidKey(f"a {curve.name} explicit randomiser c has {curve.size} bytes")
-    c_int = int.from_bytes(c)
-    if c_int >= curve.n:
-        raise InvalidKey("explicit randomiser c out of range")
+    c_int = _scalar.parse_scalar(cocoon_key.curve, c, "explicit randomiser c")
     key = _scalar.key_plus(cocoon_key, c_int)
     if expected_public is not None and key.public_point != expected_public:
         raise InvalidKey("derived private key does not match the certificate")

@@ -84,12 +84,7 @@ def ecqv_private_key(
     issuer_public: Point | None = None,
 ) -> SoftwareKey:
     """EE: d_U = e·k_U + r mod n. With `issuer_public`, check d_U·G == e·P_U + Q_CA first (InvalidKey if not)."""
-    curve = request_key.curve
-    if len(r) != curve.size:
-        raise InvalidKey(f"a {curve.name} reconstruction value r has {curve.size} bytes")
-    r_int = int.from_bytes(r)
-    if r_int >= curve.n:
-        raise InvalidKey("reconstruction value r out of range")
+    r_int = _scalar.parse_scalar(request_key.curve, r, "reconstruction value r")
     key = _scalar.key_times_plus(e, request_key, r_int)
     if issuer_public is not None and key.public_point != ecqv_public_key(e, reconstruction_point, issuer_public):
         raise InvalidKey("reconstructed private key does not match the certificate")
