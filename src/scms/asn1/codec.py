@@ -16,6 +16,7 @@ from typing import Any
 from asn1tools.codecs import DecodeError, ErrorWithLocation, OutOfDataError
 
 from scms.asn1._compile import compiled
+from scms.asn1._fast_encode import fast_encoder
 from scms.asn1._fast_io import FastDecoder, FastEncoder, LengthError
 from scms.asn1._harden import MAX_NESTING, Violation
 from scms.asn1.errors import CodecError, EncodeError
@@ -92,7 +93,9 @@ def _decode_error(type_name: str, error: Exception, decoder: FastDecoder) -> Cod
 def _check_canonical(type_name: str, compiled_type: Any, value: Any, encoded: bytes) -> None:
     # COER has one encoding per value (X.696 clause 4 and 8): anything else re-encodes differently.
     try:
-        again = _raw_encode(compiled_type, value)
+        again = _fast_encode(compiled_type, value)
+        if again is None:
+            again = _raw_encode(compiled_type, value)
     except Exception as error:
         raise CodecError(type_name, 0, f"decoded value cannot be re-encoded ({error})") from None
     if again != encoded:
@@ -113,9 +116,22 @@ def _raw_encode(compiled_type: Any, value: Any) -> bytes:
     return bytes(encoder.as_bytearray())
 
 
+def _fast_encode(compiled_type: Any, value: Any) -> bytes | None:
+    """The single-walk encoding (`_fast_encode`), or None when it leaves the value to the checked encoder."""
+    out = bytearray()
+    try:
+        fast_encoder(compiled_type)(value, out)
+    except Exception:  # Bail, or a value odd enough to break a check: the checked encoder decides
+        return None
+    return bytes(out)
+
+
 def encode(type_name: str, value: Any) -> bytes:
     """The canonical COER encoding of `value` as `type_name`; EncodeError (a CodecError) if it is not one."""
     _, compiled_type = _lookup(type_name)
+    fast = _fast_encode(compiled_type, value)
+    if fast is not None:
+        return fast
     try:
         compiled_type.check_types(value)
         compiled_type.check_constraints(value)
