@@ -1,0 +1,1 @@
+"""Tests of scms.protocol (1609.2.1 messages)."""
