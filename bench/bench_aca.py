@@ -103,7 +103,7 @@ def _issue(aca: _Aca, cocoon: object, i: int, j: int, explicit: bool) -> bytes:
                     {
                         "version": 2,
                         "generationTime": int(NOW),
-                        "certificate": cert.value,
+                        "certificate": asn1.Encoded("Certificate", cert.data),
                         "privateKeyInfo": private_key_info,
                     },
                 ),
@@ -113,7 +113,8 @@ def _issue(aca: _Aca, cocoon: object, i: int, j: int, explicit: bool) -> bytes:
     reply_key = response_encryption_public_key(ButterflyVariant.UNIFIED, cocoon, i, j)
     encrypted = encrypt(unsecured(response), [RekRecipient(PublicEncryptionKey(reply_key))])
     header = HeaderInfo(psid=35, generation_time=Time64.from_time32(NOW))
-    return sign_data(encrypted, header=header, key=aca.key, signer=SignerDigest(aca.cert))
+    inner = asn1.Encoded("Ieee1609Dot2Data", encrypted)  # our own output: signed without decoding it again
+    return sign_data(inner, header=header, key=aca.key, signer=SignerDigest(aca.cert))
 
 
 def _openssl_primitives() -> dict[str, Callable[[], object]]:

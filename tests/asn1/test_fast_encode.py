@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scms.asn1 import EncodeError, decode, encode, type_names
+from scms.asn1 import Encoded, EncodeError, decode, encode, qualified_name, type_names
 from scms.asn1._compile import compiled
 from scms.asn1.codec import _fast_encode, _raw_encode
 
@@ -29,7 +29,7 @@ def _checked(type_name: str, value: Any) -> bytes:
 
 
 def _fast(type_name: str, value: Any) -> bytes | None:
-    return _fast_encode(compiled().types[type_name], value)
+    return _fast_encode(qualified_name(type_name), compiled().types[type_name], value)
 
 
 def _real_encodings() -> list[tuple[str, bytes]]:
@@ -88,3 +88,23 @@ def test_a_value_the_checked_encoder_refuses_is_refused(value: dict[str, Any]) -
     assert _fast("Certificate", value) is None
     with pytest.raises(EncodeError):
         encode("Certificate", value)
+
+
+def test_an_encoded_component_is_written_as_is_where_its_type_goes() -> None:
+    certificate = real_certificates()[0]
+    response = {"version": 2, "generationTime": 1, "certificate": decode("Certificate", certificate),
+                "privateKeyInfo": b"\x01" * 32}
+    expected = encode("AcaEeCertResponse", response)
+    passed = encode("AcaEeCertResponse", {**response, "certificate": Encoded("Certificate", certificate)})
+    assert passed == expected
+    crl = decode("SecuredCrl", secured_crl())
+    payload = crl["content"][1]["tbsData"]["payload"]
+    payload["data"] = Encoded("Ieee1609Dot2Data", encode("Ieee1609Dot2Data", payload["data"]))
+    assert encode("SecuredCrl", crl) == secured_crl()
+
+
+def test_an_encoded_component_of_another_type_is_refused() -> None:
+    response = {"version": 2, "generationTime": 1, "certificate": Encoded("ToBeSignedCertificate", b"\x00"),
+                "privateKeyInfo": b"\x01" * 32}
+    with pytest.raises(EncodeError):
+        encode("AcaEeCertResponse", response)

@@ -324,3 +324,20 @@ def test_signing_is_audited_without_the_key(signer: Holder, caplog: pytest.LogCa
     assert events[0]["signer"] == f"digest {signer.certificate.hashed_id8()}"
     secret = signer.key.to_pkcs8_pem()
     assert all(secret not in repr(record.__dict__).encode() for record in caplog.records)
+
+
+def test_inner_data_given_as_encoded_goes_in_unchanged_and_verifies() -> None:
+    key = SoftwareKey.generate()
+    inner = unsecured(PAYLOAD)
+    data = sign_data(asn1.Encoded("Ieee1609Dot2Data", inner), header=HeaderInfo(psid=35), key=key, signer=SignerSelf())
+    assert inner in data
+    assert verify_signed(data, public_key=key.public_point).unsecured_payload() == PAYLOAD
+
+
+def test_inner_data_must_be_an_ieee1609dot2data() -> None:
+    key = SoftwareKey.generate()
+    with pytest.raises(ValueError, match="not a Certificate"):
+        sign_data(asn1.Encoded("Certificate", b"\x00"), header=HeaderInfo(psid=35), key=key, signer=SignerSelf())
+    with pytest.raises(Ieee1609Error) as info:
+        sign_data(PAYLOAD, header=HeaderInfo(psid=35), key=key, signer=SignerSelf())
+    assert _code(info) is ErrorCode.FAILED_PARSING

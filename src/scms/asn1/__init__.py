@@ -12,6 +12,7 @@ from scms.asn1.codec import (
     qualified_name,
     type_names,
 )
+from scms.asn1.encoded import Encoded
 from scms.asn1.errors import CodecError, EncodeError
 from scms.asn1.layers import decode_deep, encode_deep
 
@@ -20,6 +21,7 @@ __all__ = [
     "MAX_NESTING",
     "CodecError",
     "EncodeError",
+    "Encoded",
     "decode",
     "decode_deep",
     "decode_prefix",

@@ -23,7 +23,9 @@ from typing import Any
 from asn1tools.codecs import constraints_checker as _chk
 from asn1tools.codecs import oer as _oer
 
+from scms.asn1 import _schema
 from scms.asn1._harden import MAX_NESTING
+from scms.asn1.encoded import Encoded
 
 __all__: list[str] = []
 
@@ -38,11 +40,12 @@ _BAIL = Bail()
 _depth = threading.local()
 
 
-def fast_encoder(compiled_type: Any) -> Encode:
+def fast_encoder(qualified_name: str, compiled_type: Any) -> Encode:
     """The single-walk encoder of one compiled type (built at first use, then kept on the compiled type)."""
     encoder: Encode | None = getattr(compiled_type, "_scms_fast_encode", None)
     if encoder is None:
-        encoder = _Builder().build(compiled_type.type, compiled_type.constraints_checker.type)
+        schema = _schema.node(qualified_name)
+        encoder = _Builder().build(compiled_type.type, compiled_type.constraints_checker.type, schema)
         compiled_type._scms_fast_encode = encoder
     return encoder
 
@@ -71,25 +74,32 @@ class _Builder:
     def __init__(self) -> None:
         self._built: dict[tuple[int, int], Encode] = {}
 
-    def build(self, node: Any, checker: Any) -> Encode:
+    def component(self, node: Any, checker: Any, schema: _schema.Node) -> Encode:
+        """The encoder of a component: its node's, also taking an `Encoded` of the component's declared type."""
+        encode = self.build(node, checker, schema)
+        if not schema.names or schema.kind not in ("sequence", "choice", "list"):
+            return encode
+        return _or_encoded(encode, frozenset(schema.names))
+
+    def build(self, node: Any, checker: Any, schema: _schema.Node) -> Encode:
         # As in _harden._walk: a Recursive node on one side only stands for the type it refers to.
         if isinstance(checker, _chk.Recursive) and not isinstance(node, _oer.Recursive):
             checker = checker.inner
         key = (id(node), id(checker))
         if key not in self._built:
             self._built[key] = _bail  # placeholder while building (recursion goes through _recursive)
-            self._built[key] = self._make(node, checker)
+            self._built[key] = self._make(node, checker, schema)
         return self._built[key]
 
-    def _make(self, node: Any, checker: Any) -> Encode:
+    def _make(self, node: Any, checker: Any, schema: _schema.Node) -> Encode:
         if isinstance(node, _oer.Recursive):
-            return self._recursive(node, checker)
+            return self._recursive(node, checker, schema)
         if isinstance(node, _oer.MembersType):
-            return self._members(node, checker)
+            return self._members(node, checker, schema)
         if isinstance(node, _oer.Choice):
-            return self._choice(node, checker)
+            return self._choice(node, checker, schema)
         if isinstance(node, _oer.ArrayType):
-            return self._array(node, checker)
+            return self._array(node, checker, schema)
         if isinstance(node, _oer.Integer):
             return _integer(node, checker)
         if isinstance(node, _oer.OctetString):
@@ -106,13 +116,13 @@ class _Builder:
             return _string(node, checker)
         return _bail
 
-    def _recursive(self, node: Any, checker: Any) -> Encode:
+    def _recursive(self, node: Any, checker: Any, schema: _schema.Node) -> Encode:
         inner_checker = checker.inner if isinstance(checker, _chk.Recursive) else checker
         resolved: list[Encode] = []
 
         def encode(value: Any, out: bytearray) -> None:
             if not resolved:
-                resolved.append(self.build(node.inner, inner_checker))
+                resolved.append(self.build(node.inner, inner_checker, schema))
             depth = getattr(_depth, "value", 0)
             if depth >= MAX_NESTING:
                 raise _BAIL
@@ -124,7 +134,7 @@ class _Builder:
 
         return encode
 
-    def _members(self, node: Any, checker: Any) -> Encode:
+    def _members(self, node: Any, checker: Any, schema: _schema.Node) -> Encode:
         by_name = {member.name: member for member in checker.members}
         names = frozenset(m.name for m in node.root_members + (node.additions or []))
         extensible = node.additions is not None
@@ -133,10 +143,11 @@ class _Builder:
         pad = 8 * preamble_bytes - preamble_bits
         flags = [(m.name, m.optional, m.default) for m in node.optionals]
         members = [
-            (m.name, self.build(m, by_name[m.name]), m.optional or m.default is not None, m.default)
+            (m.name, self.component(m, by_name[m.name], schema.members[m.name]), m.optional or m.default is not None,
+             m.default)
             for m in node.root_members
         ]
-        additions = [(m.name, self.build(m, by_name[m.name])) for m in node.additions or ()]
+        additions = [(m.name, self.component(m, by_name[m.name], schema.members[m.name])) for m in node.additions or ()]
 
         def encode(value: Any, out: bytearray) -> None:
             if type(value) is not dict or not value.keys() <= names:
@@ -160,9 +171,14 @@ class _Builder:
 
         return encode
 
-    def _choice(self, node: Any, checker: Any) -> Encode:
-        root = {m.name: (bytes(m.tag), self.build(m, checker.name_to_member[m.name])) for m in node.root_members}
-        extra = {m.name: (bytes(m.tag), self.build(m, checker.name_to_member[m.name])) for m in node.additions}
+    def _choice(self, node: Any, checker: Any, schema: _schema.Node) -> Encode:
+        def alternatives(members: list[Any]) -> dict[str, tuple[bytes, Encode]]:
+            return {
+                m.name: (bytes(m.tag), self.component(m, checker.name_to_member[m.name], schema.members[m.name]))
+                for m in members
+            }
+
+        root, extra = alternatives(node.root_members), alternatives(node.additions)
 
         def encode(value: Any, out: bytearray) -> None:
             if type(value) is not tuple or len(value) != 2:
@@ -180,8 +196,8 @@ class _Builder:
 
         return encode
 
-    def _array(self, node: Any, checker: Any) -> Encode:
-        element = self.build(node.element_type, checker.element_type)
+    def _array(self, node: Any, checker: Any, schema: _schema.Node) -> Encode:
+        element = self.component(node.element_type, checker.element_type, schema.element)
         minimum, maximum = _bounds(checker)
 
         def encode(value: Any, out: bytearray) -> None:
@@ -195,6 +211,18 @@ class _Builder:
                 element(item, out)
 
         return encode
+
+
+def _or_encoded(encode: Encode, names: frozenset[str]) -> Encode:
+    def encode_or_pass(value: Any, out: bytearray) -> None:
+        if type(value) is Encoded:
+            if value.type_name not in names:
+                raise _BAIL
+            out += value.data
+        else:
+            encode(value, out)
+
+    return encode_or_pass
 
 
 def _open(encode: Encode, value: Any, out: bytearray) -> None:

@@ -62,7 +62,7 @@ def decode_prefix(type_name: str, data: bytes, *, max_size: int = MAX_INPUT_BYTE
 
 
 def _decode(type_name: str, data: bytes, max_size: int) -> tuple[Any, int]:
-    _, compiled_type = _lookup(type_name)
+    qualified, compiled_type = _lookup(type_name)
     if not isinstance(data, bytes | bytearray | memoryview):
         raise CodecError(type_name, 0, f"expected bytes, got {type(data).__name__}")
     data = bytes(data)
@@ -74,7 +74,7 @@ def _decode(type_name: str, data: bytes, max_size: int) -> tuple[Any, int]:
     except Exception as error:  # the door: nothing but CodecError leaves
         raise _decode_error(type_name, error, decoder) from None
     used = (decoder.number_of_read_bits() + 7) >> 3
-    _check_canonical(type_name, compiled_type, value, data[:used])
+    _check_canonical(type_name, qualified, compiled_type, value, data[:used])
     return value, used
 
 
@@ -90,10 +90,10 @@ def _decode_error(type_name: str, error: Exception, decoder: FastDecoder) -> Cod
     return CodecError(type_name, offset, f"invalid encoding ({type(error).__name__}: {error})", path)
 
 
-def _check_canonical(type_name: str, compiled_type: Any, value: Any, encoded: bytes) -> None:
+def _check_canonical(type_name: str, qualified: str, compiled_type: Any, value: Any, encoded: bytes) -> None:
     # COER has one encoding per value (X.696 clause 4 and 8): anything else re-encodes differently.
     try:
-        again = _fast_encode(compiled_type, value)
+        again = _fast_encode(qualified, compiled_type, value)
         if again is None:
             again = _raw_encode(compiled_type, value)
     except Exception as error:
@@ -116,11 +116,11 @@ def _raw_encode(compiled_type: Any, value: Any) -> bytes:
     return bytes(encoder.as_bytearray())
 
 
-def _fast_encode(compiled_type: Any, value: Any) -> bytes | None:
+def _fast_encode(qualified: str, compiled_type: Any, value: Any) -> bytes | None:
     """The single-walk encoding (`_fast_encode`), or None when it leaves the value to the checked encoder."""
     out = bytearray()
     try:
-        fast_encoder(compiled_type)(value, out)
+        fast_encoder(qualified, compiled_type)(value, out)
     except Exception:  # Bail, or a value odd enough to break a check: the checked encoder decides
         return None
     return bytes(out)
@@ -128,8 +128,8 @@ def _fast_encode(compiled_type: Any, value: Any) -> bytes | None:
 
 def encode(type_name: str, value: Any) -> bytes:
     """The canonical COER encoding of `value` as `type_name`; EncodeError (a CodecError) if it is not one."""
-    _, compiled_type = _lookup(type_name)
-    fast = _fast_encode(compiled_type, value)
+    qualified, compiled_type = _lookup(type_name)
+    fast = _fast_encode(qualified, compiled_type, value)
     if fast is not None:
         return fast
     try:

@@ -78,15 +78,34 @@ class Certificate:
     def __init__(self, data: bytes, value: dict[str, Any]) -> None:
         """Use `from_bytes`; this trusts that `value` is the decoding of `data`."""
         self._data = bytes(data)
-        self._value = value
         _check_profile(value)
-        self._issuer = IssuerId.from_coer(value["issuer"])
+        self.__dict__["_value"] = value
         self._verified: set[tuple[Point, bytes]] = set()
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Certificate:
         """Parse a COER `Certificate` (explicit or implicit); 400-42 if it does not decode strictly."""
         return cls(data, decode("Certificate", data))
+
+    @classmethod
+    def issued(cls, data: bytes, issuer: IssuerId, signature: tuple[str, Any] | None) -> Certificate:
+        """For the certificate builder: `data` is the canonical encoding it has just made, with this issuer and
+        signature. It is decoded only if someone reads the value (an issuing CA mostly needs the bytes and hash)."""
+        certificate = cls.__new__(cls)
+        certificate._data = bytes(data)
+        certificate.__dict__.update(canonical_bytes=certificate._data, _issuer=issuer, signature_value=signature)
+        certificate._verified = set()
+        return certificate
+
+    @cached_property
+    def _value(self) -> dict[str, Any]:
+        value: dict[str, Any] = decode("Certificate", self._data)
+        _check_profile(value)
+        return value
+
+    @cached_property
+    def _issuer(self) -> IssuerId:
+        return IssuerId.from_coer(self._value["issuer"])
 
     # --- encodings -----------------------------------------------------------------------------------------------
 
@@ -242,7 +261,7 @@ class Certificate:
 
     # --- signature -----------------------------------------------------------------------------------------------
 
-    @property
+    @cached_property
     def signature_value(self) -> tuple[str, Any] | None:
         signature: tuple[str, Any] | None = self._value.get("signature")
         return signature

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from typing import Any, NamedTuple
 
+from scms.asn1 import Encoded
 from scms.crypto import Point, Signer, SoftwareKey, ecqv_begin, ecqv_e, ecqv_finish, signing_digest
 from scms.dot2._codec import encode
 from scms.dot2.certificate import Certificate
@@ -55,12 +56,18 @@ def _check_linted(linted: object, issuer: Certificate | None, implicit: bool) ->
     return linted
 
 
-def _certificate(kind: str, issuer: IssuerId, tbs: dict[str, Any], signature: Any = None) -> Certificate:
-    value: dict[str, Any] = {"version": 3, "type": kind, "issuer": issuer.to_coer(), "toBeSigned": tbs}
+def _certificate(kind: str, issuer: IssuerId, tbs: bytes, signature: Any = None) -> Certificate:
+    # `tbs` is the encoding that was hashed and signed; it goes into the certificate unchanged.
+    value: dict[str, Any] = {
+        "version": 3,
+        "type": kind,
+        "issuer": issuer.to_coer(),
+        "toBeSigned": Encoded("ToBeSignedCertificate", tbs),
+    }
     if signature is not None:
         value["signature"] = signature
-    # Decode what we encoded: the view then holds exactly the value a receiver would see.
-    return Certificate.from_bytes(encode("Certificate", value))
+    # The view decodes these bytes when its value is first read: it then holds exactly what a receiver would see.
+    return Certificate.issued(encode("Certificate", value), issuer, signature)
 
 
 def sign_explicit(
@@ -80,10 +87,11 @@ def sign_explicit(
             raise ValueError("the signer does not hold the issuer certificate's key")
         issuer_id = IssuerId(issuer.hash_algorithm, issuer.hashed_id8())
         signer_input, issuer_name = issuer.canonical_bytes, str(issuer.hashed_id8())
-    digest = signing_digest(curve, encode("ToBeSignedCertificate", tbs), signer_input)
+    tbs_bytes = encode("ToBeSignedCertificate", tbs)
+    digest = signing_digest(curve, tbs_bytes, signer_input)
     _audit("certificate.sign.begin", "explicit", issuer_name, profile)
     signature = signer.sign_digest(digest).to_x_only()
-    certificate = _certificate("explicit", issuer_id, tbs, signature_to_coer(signature))
+    certificate = _certificate("explicit", issuer_id, tbs_bytes, signature_to_coer(signature))
     _audit("certificate.sign.end", "explicit", issuer_name, profile, str(certificate.hashed_id8()))
     return certificate
 
@@ -109,10 +117,11 @@ def issue_implicit(
     issuance = ecqv_begin(request_point)
     tbs = linted.tbs
     tbs["verifyKeyIndicator"] = ("reconstructionValue", point_to_coer(issuance.reconstruction_point))
-    e = ecqv_e(encode("ToBeSignedCertificate", tbs), issuer.canonical_bytes, ca_key.curve)
+    tbs_bytes = encode("ToBeSignedCertificate", tbs)
+    e = ecqv_e(tbs_bytes, issuer.canonical_bytes, ca_key.curve)
     issuer_name = str(issuer.hashed_id8())
     _audit("certificate.issue.begin", "implicit", issuer_name, profile)
     r = ecqv_finish(issuance, e, ca_key)
-    certificate = _certificate("implicit", IssuerId(issuer.hash_algorithm, issuer.hashed_id8()), tbs)
+    certificate = _certificate("implicit", IssuerId(issuer.hash_algorithm, issuer.hashed_id8()), tbs_bytes)
     _audit("certificate.issue.end", "implicit", issuer_name, profile, str(certificate.hashed_id8()))
     return ImplicitIssuance(certificate, r)

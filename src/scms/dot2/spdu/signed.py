@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from scms.asn1 import Encoded
 from scms.crypto import CryptoError, Point, Signer, signing_digest
 from scms.dot2._codec import decode, encode
 from scms.dot2.certificate import Certificate
@@ -30,7 +31,7 @@ __all__ = ["VerifiedSignedData", "sign_data", "verify_signed"]
 
 
 def sign_data(
-    inner: bytes | None = None,
+    inner: bytes | Encoded | None = None,
     *,
     header: HeaderInfo,
     key: Signer,
@@ -40,25 +41,37 @@ def sign_data(
     """COER `Ieee1609Dot2Data` (signedData) over `inner` (the COER of an Ieee1609Dot2Data, e.g. `unsecured(x)`)
     or, for a detached signature, `ext_data_hash` (the SHA-256 of the external data).
 
+    `inner` as bytes is decoded first (what is not an Ieee1609Dot2Data is refused); as `asn1.Encoded` (bytes that
+    `encrypt` or `sign_data` has just returned) it is taken as it is.
+
     Nothing is added to `header`: a SecuredCrl is `sign_data(unsecured(crl), header=HeaderInfo(psid=256), ...)`.
     """
     if (inner is None) == (ext_data_hash is None):
         raise ValueError("sign either inner data or an external data hash")
     if inner is not None:
-        payload: dict[str, Any] = {"data": decode("Ieee1609Dot2Data", inner)}
+        payload: dict[str, Any] = {"data": _inner_data(inner)}
     else:
         payload = {"extDataHash": ("sha256HashedData", ext_data_hash)}
-    tbs = {"payload": payload, "headerInfo": header.to_coer()}
-    digest = signing_digest(key.curve, encode("ToBeSignedData", tbs), signer.signer_input)
+    tbs = encode("ToBeSignedData", {"payload": payload, "headerInfo": header.to_coer()})
+    digest = signing_digest(key.curve, tbs, signer.signer_input)
     what = {"type": "SignedData", "psid": header.psid, "signer": str(signer)}
     signature = audited_signature(key, digest, what).to_x_only()
     signed = {
         "hashId": hash_id_of(key.curve),
-        "tbsData": tbs,
+        "tbsData": Encoded("ToBeSignedData", tbs),
         "signer": signer.to_coer(),
         "signature": signature_to_coer(signature),
     }
     return encode("Ieee1609Dot2Data", {"protocolVersion": PROTOCOL_VERSION, "content": ("signedData", signed)})
+
+
+def _inner_data(inner: bytes | Encoded) -> Encoded:
+    if isinstance(inner, Encoded):
+        if inner.type_name != "Ieee1609Dot2Data":
+            raise ValueError(f"signed data carries an Ieee1609Dot2Data, not a {inner.type_name}")
+        return inner
+    decode("Ieee1609Dot2Data", inner)  # refuse what is not one; then its bytes go in unchanged
+    return Encoded("Ieee1609Dot2Data", inner)
 
 
 @dataclass(frozen=True)
