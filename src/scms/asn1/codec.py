@@ -16,6 +16,7 @@ from typing import Any
 from asn1tools.codecs import DecodeError, ErrorWithLocation, OutOfDataError
 
 from scms.asn1._compile import compiled
+from scms.asn1._fast_decode import fast_decoder
 from scms.asn1._fast_encode import fast_encoder
 from scms.asn1._fast_io import FastDecoder, FastEncoder, LengthError
 from scms.asn1._harden import MAX_NESTING, Violation
@@ -68,6 +69,9 @@ def _decode(type_name: str, data: bytes, max_size: int) -> tuple[Any, int]:
     data = bytes(data)
     if len(data) > max_size:
         raise CodecError(type_name, max_size, f"input of {len(data)} bytes exceeds the {max_size}-byte cap")
+    fast = _fast_decode(qualified, compiled_type, data)
+    if fast is not None:
+        return fast
     decoder = FastDecoder(data)
     try:
         value = compiled_type.type.decode(decoder)
@@ -76,6 +80,17 @@ def _decode(type_name: str, data: bytes, max_size: int) -> tuple[Any, int]:
     used = (decoder.number_of_read_bits() + 7) >> 3
     _check_canonical(type_name, qualified, compiled_type, value, data[:used])
     return value, used
+
+
+def _fast_decode(qualified: str, compiled_type: Any, data: bytes) -> tuple[Any, int] | None:
+    """The one-walk decoding (`_fast_decode`) when it takes the input and the value re-encodes to exactly the
+    bytes read (every constraint and the canonical form checked); else None, for the hardened decoder."""
+    try:
+        value, used = fast_decoder(compiled_type)(data, 0)
+    except Exception:  # Unsure, or input odd enough to break a read: the hardened decoder decides
+        return None
+    again = _fast_encode(qualified, compiled_type, value)
+    return (value, used) if again is not None and again == data[:used] else None
 
 
 def _decode_error(type_name: str, error: Exception, decoder: FastDecoder) -> CodecError:
