@@ -18,7 +18,7 @@ from scms.dot2.certificate_fields import CertificateId, PublicEncryptionKey, Val
 from scms.dot2.certificate_template import CertificateTemplate
 from scms.dot2.lint.certificate import lint_certificate
 from scms.dot2.permissions import PsidGroupPermissions, PsidSsp, PsidSspRange, Ssp
-from scms.dot2.spdu import HeaderInfo, SignerCertificate, sign_data, unsecured
+from scms.dot2.spdu import HeaderInfo, SignerCertificate, SignerForm, sign_data, unsecured
 from scms.dot2.time import Time32
 from scms.protocol import Role, assemble_ctl, build_tbs_ctl, elector_id, root_ca_id, security_mgmt_ssp, sign_ctl
 
@@ -26,7 +26,9 @@ START = Time32(600_000_000)
 NOW = Time32(START + 100_000)
 SERIES = bytes.fromhex("0102030405060708")
 
-_ISSUE_35 = (PsidGroupPermissions((PsidSspRange(35),), min_chain_length=1, chain_length_range=-1, app=True),)
+_ISSUE = (
+    PsidGroupPermissions((PsidSspRange(35), PsidSspRange(256)), min_chain_length=1, chain_length_range=-1, app=True),
+)
 
 
 @dataclass(frozen=True)
@@ -45,16 +47,29 @@ class Party:
         return root_ca_id(self.cert)
 
 
+def _ssp(role: Role) -> bytes:
+    if role is Role.MA:
+        return security_mgmt_ssp(role, relevant_psids=[32])
+    return security_mgmt_ssp(role, la_id=1 if role is Role.LA else None)
+
+
 def _template(
-    name: str, role: Role, key: SoftwareKey, years: int, *, issues: bool, craca: bytes = b"\x00\x00\x00"
+    name: str,
+    role: Role,
+    key: SoftwareKey,
+    years: int,
+    *,
+    issues: bool,
+    craca: bytes = b"\x00\x00\x00",
+    extra: tuple[PsidSsp, ...] = (),
 ) -> CertificateTemplate:
     return CertificateTemplate(
         id=CertificateId.named(name),
         validity=ValidityPeriod.years(START, years),
         craca_id=craca,
         crl_series=0 if craca == b"\x00\x00\x00" else 256,
-        app_permissions=(PsidSsp(35, Ssp(security_mgmt_ssp(role))),),
-        cert_issue_permissions=_ISSUE_35 if issues else (),
+        app_permissions=(PsidSsp(35, Ssp(_ssp(role))), *extra),
+        cert_issue_permissions=_ISSUE if issues else (),
         encryption_key=(
             PublicEncryptionKey(SoftwareKey.generate().public_point) if role in (Role.MA, Role.RA) else None
         ),
@@ -76,11 +91,17 @@ def make_root(name: str = "root.test", curve: Curve = Curve.P256) -> Party:
     return make_self_signed(name, Role.ROOT, curve, 30)
 
 
-def make_issued(issuer: Party, name: str, role: Role, years: int = 5) -> Party:
-    """A certificate issued by `issuer` (a CA role may issue PSID 35 certificates further down)."""
+def make_issued(issuer: Party, name: str, role: Role, years: int = 5, crl_series: Sequence[int] = ()) -> Party:
+    """A certificate issued by `issuer` (a CA role may issue PSID 35 and 256 certificates further down); with
+    `crl_series`, it is also a CRACA for them (PSID 256, CrlSsp isCraca)."""
     key = SoftwareKey.generate()
     craca = bytes(issuer.cert.hashed_id3())
-    template = _template(name, role, key, years, issues=role in (Role.ICA, Role.ECA, Role.ACA), craca=craca)
+    extra = ()
+    if crl_series:
+        crl_ssp = asn1.encode("CrlSsp", {"version": 1, "associatedCraca": "isCraca", "crls": list(crl_series)})
+        extra = (PsidSsp(256, Ssp(crl_ssp)),)
+    issues = role in (Role.ICA, Role.ECA, Role.ACA)
+    template = _template(name, role, key, years, issues=issues, craca=craca, extra=extra)
     cert = sign_explicit(lint_certificate(template, issuer.cert), issuer.cert, issuer.key, profile="ctl-test")
     return Party(cert, key)
 
@@ -126,8 +147,10 @@ def forge_ctl(tbs_ctl: bytes, signatures: Sequence[bytes], certificates: Sequenc
     return unsecured(pdu)
 
 
-def forge_ctl_signature(tbs_ctl: bytes, elector: Party, *, sequence_number: int | None = None) -> bytes:
-    """A CtlSignatureSpdu made WITHOUT lint or elector checks (test-only)."""
+def forge_ctl_signature(
+    tbs_ctl: bytes, elector: Party, *, sequence_number: int | None = None, signer: SignerForm | None = None
+) -> bytes:
+    """A CtlSignatureSpdu made WITHOUT lint or elector checks (test-only); `signer` defaults to the certificate."""
     tbs = asn1.decode("FullIeeeTbsCtl", tbs_ctl)
     body = {
         "ctlSeriesId": tbs["ctlSeriesId"],
@@ -136,5 +159,5 @@ def forge_ctl_signature(tbs_ctl: bytes, elector: Party, *, sequence_number: int 
         "tbsCtlHash": hashlib.sha384(tbs_ctl).digest(),
     }
     pdu = asn1.encode("ScmsPdu", {"version": 2, "content": ("cert", ("tbsCtlSignature", body))})
-    signer = SignerCertificate(elector.cert)
-    return sign_data(unsecured(pdu), header=HeaderInfo(psid=35), key=elector.key, signer=signer)
+    form = SignerCertificate(elector.cert) if signer is None else signer
+    return sign_data(unsecured(pdu), header=HeaderInfo(psid=35), key=elector.key, signer=form)

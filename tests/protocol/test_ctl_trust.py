@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from scms import asn1
 from scms.dot2 import ErrorCode, Ieee1609Error
 from scms.dot2.lint import LintError
+from scms.dot2.spdu import SignerDigest, SignerSelf, unsecured
 from scms.dot2.time import Time32
 from scms.protocol import (
     TbsCtl,
@@ -205,3 +207,39 @@ def test_signature_naming_another_ctl_is_rejected(state: TrustState, electors: l
     forged = forge_ctl(tbs, signatures, [roots[0].cert, *(e.cert for e in electors[:3])])
     error, detail = _code(verify_next_ctl, state, forged, NOW)
     assert error is ErrorCode.FAILED_SIGNATURE_VERIFICATION and "signed another CTL" in detail
+
+
+def test_signer_by_digest_counts_and_self_does_not(
+    state: TrustState, electors: list[Party], roots: list[Party]
+) -> None:
+    """1609.2.1-2022 asks for the signer certificate itself; a signature naming an approved elector by digest can
+    still be attributed and counts, one by `self` cannot be attributed and does not."""
+    tbs = parse_ctl(make_ctl(2, electors[:3], roots[:1], electors[:1], quorum=2)).tbs_bytes
+    members = [roots[0].cert, *(e.cert for e in electors[:3])]
+    by_digest = forge_ctl_signature(tbs, electors[1], signer=SignerDigest(electors[1].cert))
+    by_self = forge_ctl_signature(tbs, electors[2], signer=SignerSelf())
+    first = sign_ctl(tbs, electors[0].key, electors[0].cert, NOW)
+    assert verify_next_ctl(state, forge_ctl(tbs, [first, by_digest], members), NOW).sequence_number == 2
+    assert "1 valid signatures" in _code(verify_next_ctl, state, forge_ctl(tbs, [first, by_self], members), NOW)[1]
+
+
+def test_quorum_absent(state: TrustState, electors: list[Party], roots: list[Party]) -> None:
+    """A CTL from a generator predating `quorum`: the previous quorum carries over; a first CTL needs one given."""
+    tbs = TbsCtl(SERIES, 2, Time32(START + 2000), tuple(e.elector_id for e in electors[:3]), (),
+                 (roots[0].root_id,), (), None).to_bytes()
+    members = [roots[0].cert, *(e.cert for e in electors[:3])]
+    old_style = forge_ctl(tbs, [forge_ctl_signature(tbs, e) for e in electors[:2]], members)
+    assert verify_next_ctl(state, old_style, NOW).quorum == state.quorum == 2
+    assert "names no quorum" in _code(verify_first_ctl, old_style, NOW)[1]
+    assert verify_first_ctl(old_style, NOW, quorum=2).quorum == 2
+
+
+def test_unknown_ctl_type(electors: list[Party], roots: list[Party]) -> None:
+    ctl = make_ctl(1, electors[:1], roots[:1], electors[:1], quorum=1)
+    outer = asn1.decode("Ieee1609Dot2Data", ctl)
+    pdu = asn1.decode("ScmsPdu", outer["content"][1])
+    pdu["content"][1][1]["type"] = 2
+    other_type = unsecured(asn1.encode("ScmsPdu", pdu))
+    with pytest.raises(Ieee1609Error, match="CTL type 2: only fullIeeeCtl") as caught:
+        parse_ctl(other_type)
+    assert caught.value.error is ErrorCode.FAILED_PARSING

@@ -10,7 +10,14 @@ from scms.dot2.errors import ErrorCode, Ieee1609Error
 from scms.dot2.spdu import Ieee1609Dot2Data, unsecured
 from scms.protocol._codec import decode
 
-__all__ = ["SCMS_PDU_VERSION", "cert_management_pdu", "open_cert_management_pdu", "open_unsecured", "wrap_unsecured"]
+__all__ = [
+    "SCMS_PDU_VERSION",
+    "cert_management_pdu",
+    "open_cert_management_pdu",
+    "open_signed",
+    "open_unsecured",
+    "wrap_unsecured",
+]
 
 SCMS_PDU_VERSION = 2
 
@@ -37,3 +44,16 @@ def wrap_unsecured(alternative: str, value: Any) -> bytes:
 def open_unsecured(data: bytes, alternative: str) -> Any:
     """The `alternative` value inside an unsecured cert-management SPDU; 400-42 for any other shape."""
     return open_cert_management_pdu(Ieee1609Dot2Data.from_bytes(data).unsecured_payload(), alternative)
+
+
+def open_signed(data: bytes, alternative: str) -> tuple[dict[str, Any], Any]:
+    """(signedData value, `alternative` value) of a signed cert-management SPDU (`Ieee1609Dot2Data-Signed`), read
+    WITHOUT verifying the signature; 400-42 for any other shape."""
+    signed = Ieee1609Dot2Data.from_bytes(data).expect("signedData")
+    inner = signed["tbsData"]["payload"].get("data")
+    if inner is None:
+        raise Ieee1609Error(ErrorCode.FAILED_PARSING, f"a signed {alternative} signs data, not an external hash")
+    kind, payload = inner["content"]
+    if kind != "unsecuredData":
+        raise Ieee1609Error(ErrorCode.FAILED_PARSING, f"a signed {alternative} signs unsecuredData, not {kind}")
+    return signed, open_cert_management_pdu(payload, alternative)

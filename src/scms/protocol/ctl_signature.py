@@ -18,7 +18,7 @@ from scms.dot2.certificate import Certificate
 from scms.dot2.errors import ErrorCode, Ieee1609Error
 from scms.dot2.spdu import HeaderInfo, Ieee1609Dot2Data, SignerCertificate, sign_data, verify_signed
 from scms.dot2.time import Time32
-from scms.protocol._cert_pdu import open_cert_management_pdu, wrap_unsecured
+from scms.protocol._cert_pdu import open_signed, wrap_unsecured
 from scms.protocol.ctl_contents import FULL_IEEE_CTL, TbsCtl, tbs_ctl_hash
 from scms.protocol.ctl_members import check_elector_certificate
 from scms.protocol.lint import lint_tbs_ctl
@@ -75,14 +75,7 @@ def sign_ctl(tbs_ctl: bytes, elector_key: Signer, elector_cert: Certificate, now
 
 def parse_ctl_signature(data: bytes) -> CtlSignature:
     """Read a CtlSignatureSpdu without verifying it; 400-42 when it is not one."""
-    signed = Ieee1609Dot2Data.from_bytes(data).expect("signedData")
-    inner = signed["tbsData"]["payload"].get("data")
-    if inner is None:
-        raise Ieee1609Error(ErrorCode.FAILED_PARSING, "a CtlSignatureSpdu signs data, not an external hash")
-    kind, payload = inner["content"]
-    if kind != "unsecuredData":
-        raise Ieee1609Error(ErrorCode.FAILED_PARSING, f"a CtlSignatureSpdu signs unsecuredData, not {kind}")
-    body = open_cert_management_pdu(payload, "tbsCtlSignature")
+    signed, body = open_signed(data, "tbsCtlSignature")
     form, content = signed["signer"]
     signer = Certificate.from_bytes(asn1.encode("Certificate", content[0])) if form == "certificate" else None
     return CtlSignature(

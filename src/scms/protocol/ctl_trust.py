@@ -12,6 +12,9 @@ comments; standards notes §9). Every function raises `Ieee1609Error`; none retu
   two signatures by one elector count once; an invalid signature by an approved elector rejects the CTL (400-43).
   An approved certificate the CTL does not carry may come from the previous state.
 * `verify_ctl_sequence(first, later, now)`: a device that holds CTL 1 validates CTL 3 through CTL 2.
+* `follow_ctl(trust, ctl, now)`: a CTL met inside a CCF or a composite CRL. The next one of the series is verified
+  and taken; the same one again (same tbsCtl hash) or an older one, or one of another series, changes nothing; a
+  later one (a gap: fetch the CTLs in between) or a different CTL under the current number is 400-40.
 
 An elector's signature counts when its certificate is valid at the CTL's effective date (a CTL signature carries
 no generationTime in 1609.2.1-2022). The result, `TrustState`, is what the device trusts afterwards.
@@ -23,16 +26,17 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from scms.crypto import HashedId32, HashedId48
+from scms.crypto import HashAlgorithm, HashedId32, HashedId48
 from scms.dot2.certificate import Certificate
 from scms.dot2.errors import ErrorCode, Ieee1609Error
 from scms.dot2.time import Time32
 from scms.protocol.ctl import Ctl, parse_ctl
+from scms.protocol.ctl_contents import tbs_ctl_hash
 from scms.protocol.ctl_members import check_elector_certificate, check_root_ca_certificate
 from scms.protocol.ctl_signature import verify_ctl_signature
 from scms.protocol.lint import CTL_RECEIPT_RULES, lint_tbs_ctl
 
-__all__ = ["TrustState", "verify_ctl_sequence", "verify_first_ctl", "verify_next_ctl"]
+__all__ = ["TrustState", "follow_ctl", "verify_ctl_sequence", "verify_first_ctl", "verify_next_ctl"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,8 @@ class TrustState:
     quorum: int
     electors: Mapping[HashedId48, Certificate]
     root_cas: Mapping[HashedId32, Certificate]
+    tbs_ctl_hash: HashedId48
+    """SHA-384 of that CTL's COER tbsCtl: tells the same CTL met again from a conflicting one."""
 
     @property
     def root_certificates(self) -> tuple[Certificate, ...]:
@@ -111,7 +117,10 @@ def _state(parsed: Ctl, previous: TrustState | None, quorum: int) -> TrustState:
     roots = _members(
         parsed, tbs.root_ca_approve, previous.root_cas if previous else {}, check_root_ca_certificate, "root CA"
     )
-    return TrustState(parsed.series_id, parsed.sequence_number, parsed.effective_date, quorum, electors, roots)
+    digest = tbs_ctl_hash(parsed.tbs_bytes, HashAlgorithm.SHA384)
+    return TrustState(
+        parsed.series_id, parsed.sequence_number, parsed.effective_date, quorum, electors, roots, digest
+    )
 
 
 def verify_first_ctl(
@@ -157,3 +166,15 @@ def verify_ctl_sequence(
     for ctl in later:
         state = verify_next_ctl(state, ctl, now)
     return state
+
+
+def follow_ctl(trust: TrustState, ctl: bytes, now: Time32) -> TrustState:
+    """The trust after meeting `ctl` in a CCF or composite CRL (see the module docstring)."""
+    parsed = parse_ctl(ctl)
+    if parsed.series_id != trust.series_id or parsed.sequence_number < trust.sequence_number:
+        return trust
+    if parsed.sequence_number == trust.sequence_number:
+        if tbs_ctl_hash(parsed.tbs_bytes, HashAlgorithm.SHA384) != trust.tbs_ctl_hash:
+            raise _fail(f"CTL {parsed.sequence_number} differs from the one already verified under that number")
+        return trust
+    return verify_next_ctl(trust, ctl, now)
