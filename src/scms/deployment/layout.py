@@ -6,9 +6,9 @@
       public/                        what any component or device may read
         certificates/<name>.oer      every CA, component and elector certificate (COER)
         ctl/ctl_<series>_<seq>.oer   MultiSignedCtlSpdu, one per CTL sequence number (1609.2.1 §8.6 names)
-        ccf/ccf_<version>.oer        CertificateChainSpdu (version in hex)
+        ccf/ccf_<version>.oer        CertificateChainSpdu (version in hex; 1609.2.1 §8.4 names)
         crl/crl_<craca>_<series>_<n>.oer   SecuredCrl, n-th CRL of that CRACA (HashedId8 hex) and series
-        composite-crl/composite-crl_<version>.oer   CompositeCrlSpdu (version in hex)
+        composite-crl/composite-crl_<version>.oer   CompositeCrlSpdu (version in hex; 1609.2.1 §8.5 names)
         policy/global.json, policy/device-<type>.json
       <component>/                   one directory per component, mode 0700, read by that component only
         keys/<purpose>.key (+ .json) its private keys (mode 0600; `scms.deployment.keystore`)
@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scms.crypto import HashedId8
+from scms.protocol.ccf import ccf_file_name
+from scms.protocol.composite_crl import composite_crl_file_name
 
 __all__ = [
     "CONFIG_FILE",
@@ -95,13 +97,13 @@ class Layout:
         return self.public_dir / "ctl" / f"ctl_{series_id.hex()}_{sequence}.oer"
 
     def ccf(self, version: int) -> Path:
-        return self.public_dir / "ccf" / f"ccf_{version:x}.oer"
+        return self.public_dir / "ccf" / ccf_file_name(version)
 
     def crl(self, craca: HashedId8, series: int, number: int) -> Path:
         return self.public_dir / "crl" / f"crl_{bytes(craca).hex()}_{series}_{number}.oer"
 
     def composite_crl(self, version: int) -> Path:
-        return self.public_dir / "composite-crl" / f"composite-crl_{version:x}.oer"
+        return self.public_dir / "composite-crl" / composite_crl_file_name(version)
 
     @property
     def policy_dir(self) -> Path:
