@@ -64,6 +64,9 @@ def test_first_ctl_establishes_trust(state: TrustState, electors: list[Party], r
     assert (state.series_id, state.sequence_number, state.effective_date, state.quorum) == (SERIES, 1, START + 1000, 2)
     assert dict(state.electors) == {e.elector_id: e.cert for e in electors[:3]}
     assert state.root_certificates == (roots[0].cert,)
+    assert state.elector_certificates == tuple(e.cert for e in electors[:3])
+    with pytest.raises(TypeError):
+        state.root_cas[roots[1].root_id] = roots[1].cert  # type: ignore[index]
 
 
 def test_first_ctl_needs_its_own_quorum(electors: list[Party], roots: list[Party]) -> None:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TypeVar
 
 from scms.crypto import HashAlgorithm, HashedId32, HashedId48
@@ -41,8 +42,9 @@ __all__ = ["TrustState", "follow_ctl", "verify_ctl_sequence", "verify_first_ctl"
 
 @dataclass(frozen=True)
 class TrustState:
-    """What a verified CTL establishes: the approved electors and root CAs (id -> certificate), the quorum the next
-    CTL of the series needs, and the series, sequence number and effective date of the CTL it came from."""
+    """What a verified CTL establishes: the approved electors and root CAs (id -> certificate, read-only), the
+    quorum the next CTL of the series needs, and the series, sequence number and effective date of the CTL it came
+    from."""
 
     series_id: bytes
     sequence_number: int
@@ -119,7 +121,13 @@ def _state(parsed: Ctl, previous: TrustState | None, quorum: int) -> TrustState:
     )
     digest = tbs_ctl_hash(parsed.tbs_bytes, HashAlgorithm.SHA384)
     return TrustState(
-        parsed.series_id, parsed.sequence_number, parsed.effective_date, quorum, electors, roots, digest
+        parsed.series_id,
+        parsed.sequence_number,
+        parsed.effective_date,
+        quorum,
+        MappingProxyType(electors),
+        MappingProxyType(roots),
+        digest,
     )
 
 
