@@ -1,0 +1,125 @@
+"""An SCMS hierarchy for the end-entity protocol tests, made with the real builders (template -> lint -> sign):
+a root CA issuing an ECA (enrollment certificates: app {35: ee}, requests for the device PSIDs), an RA (with an
+encryptionKey) and an ACA (authorization certificates for the device PSIDs). The ECA and ACA steps here are
+test-only stand-ins for the services: they issue what the request asks, through the certificate builder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from scms.crypto import SoftwareKey
+from scms.dot2.certificate import Certificate
+from scms.dot2.certificate_builder import issue_implicit, sign_explicit
+from scms.dot2.certificate_fields import CertificateId, CertificateType, PublicEncryptionKey, ValidityPeriod
+from scms.dot2.certificate_template import CertificateTemplate
+from scms.dot2.lint.certificate import lint_certificate
+from scms.dot2.permissions import PsidGroupPermissions, PsidSsp, PsidSspRange, Ssp, SspRange
+from scms.dot2.time import Time32
+from scms.protocol.ee_eca import EnrollmentRequest, build_enrollment_response
+from scms.protocol.security_mgmt_ssp import SECURITY_MGMT_PSID, Role, security_mgmt_ssp
+
+START = Time32(600_000_000)
+NOW = Time32(START + 200_000)
+DEVICE_PSIDS = (32, 38, 135)
+
+
+@dataclass(frozen=True)
+class Party:
+    """A certificate, its signing key and (RA) the private key of its encryptionKey."""
+
+    cert: Certificate
+    key: SoftwareKey
+    decryption_key: SoftwareKey | None = None
+
+
+@dataclass(frozen=True)
+class EePki:
+    root: Party
+    eca: Party
+    ra: Party
+    aca: Party
+
+    @property
+    def anchors(self) -> tuple[Certificate, ...]:
+        return (self.root.cert,)
+
+    @property
+    def eca_chain(self) -> tuple[Certificate, ...]:
+        return (self.eca.cert, self.root.cert)
+
+
+def _role(role: Role) -> PsidSsp:
+    return PsidSsp(SECURITY_MGMT_PSID, Ssp(security_mgmt_ssp(role)))
+
+
+_DEVICES = tuple(PsidSspRange(psid) for psid in DEVICE_PSIDS)
+_EE_SSP = SspRange(opaque=(security_mgmt_ssp(Role.EE),))
+
+
+def _component(
+    root: Party, name: str, role: Role, *, issue: tuple[PsidGroupPermissions, ...] = (), encryption: bool = False
+) -> Party:
+    key = SoftwareKey.generate()
+    decryption_key = SoftwareKey.generate() if encryption else None
+    template = CertificateTemplate(
+        id=CertificateId.named(name),
+        validity=ValidityPeriod.years(START, 5),
+        craca_id=bytes(root.cert.hashed_id3()),
+        crl_series=1,
+        app_permissions=(_role(role),),
+        cert_issue_permissions=issue,
+        encryption_key=None if decryption_key is None else PublicEncryptionKey(decryption_key.public_point),
+        verification_key=key.public_point,
+    )
+    cert = sign_explicit(lint_certificate(template, root.cert), root.cert, root.key, profile="ee-test")
+    return Party(cert, key, decryption_key)
+
+
+def make_ee_pki() -> EePki:
+    root_key = SoftwareKey.generate()
+    root_template = CertificateTemplate(
+        id=CertificateId.named("root.ee-test"),
+        validity=ValidityPeriod.years(START, 30),
+        app_permissions=(_role(Role.ROOT),),
+        cert_issue_permissions=(PsidGroupPermissions(None, 1, -1, app=True, enrol=True),),
+        verification_key=root_key.public_point,
+    )
+    root = Party(sign_explicit(lint_certificate(root_template, None), None, root_key, profile="ee-test"), root_key)
+    eca_issue = (
+        PsidGroupPermissions((PsidSspRange(SECURITY_MGMT_PSID, _EE_SSP),), 1, 0, app=True, enrol=False),
+        PsidGroupPermissions(_DEVICES, 1, 0, app=False, enrol=True),
+    )
+    return EePki(
+        root=root,
+        eca=_component(root, "eca.ee-test", Role.ECA, issue=eca_issue),
+        ra=_component(root, "ra.ee-test", Role.RA, encryption=True),
+        aca=_component(root, "aca.ee-test", Role.ACA, issue=(PsidGroupPermissions(_DEVICES, 1, 0, app=True),)),
+    )
+
+
+def enrollment_fields(*, validity: ValidityPeriod | None = None) -> CertificateTemplate:
+    """What a device asks the ECA for: to request certificates for the device PSIDs, for six years from NOW."""
+    return CertificateTemplate(
+        id=CertificateId.named("obu-0001.ee-test"),
+        validity=ValidityPeriod.years(NOW, 3) if validity is None else validity,
+        cert_request_permissions=(PsidGroupPermissions(_DEVICES, 1, 0, app=True),),
+    )
+
+
+def issue_enrollment(pki: EePki, request: EnrollmentRequest, now: Time32 = NOW) -> bytes:
+    """A test ECA: issue what `request` asks (plus {35: ee}) and answer with an EcaEeCertResponseSpdu."""
+    eca = pki.eca
+    template = replace(
+        request.tbs,
+        craca_id=bytes(pki.root.cert.hashed_id3()),
+        crl_series=1,
+        app_permissions=(_role(Role.EE),),
+    )
+    if request.certificate_type is CertificateType.EXPLICIT:
+        cert = sign_explicit(lint_certificate(template, eca.cert), eca.cert, eca.key, profile="ee-test")
+        r = None
+    else:
+        linted = lint_certificate(replace(template, verification_key=None), eca.cert)
+        cert, r = issue_implicit(linted, request.requested_key, eca.cert, eca.key, profile="ee-test")
+    return build_enrollment_response(request.request_hash, cert, r, eca.key, pki.eca_chain, now)
