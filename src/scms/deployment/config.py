@@ -80,7 +80,7 @@ class ServiceSettings(CertificateSettings):
     """SQLAlchemy URL of its own database; unset: SQLite file <dir>/<component>/data/<component>.sqlite."""
     error_mode: Literal["fine", "coarse"] = "fine"
     """`scmsV3-error` (1609.2.1 Table 4): "fine" answers status + Ieee-1609.2.1-Error, "coarse" only HTTP 500."""
-    max_body_size: int = Field(default=1 << 20, ge=1024, le=1 << 30)
+    max_body_size: int = Field(default=64 * 1024, ge=1024, le=1 << 30)
     """Largest request body in bytes; a larger one is refused before it is decoded."""
 
 
@@ -103,6 +103,8 @@ class AcaConfig(ServiceSettings):
 
     compact_unified: bool = True
     """Set `cubk` in the ACA certificate's flags (1609.2 §6.4.8): needed for compact unified butterfly keys."""
+    max_body_size: int = Field(default=1 << 20, ge=1024, le=1 << 30)
+    """Largest request body in bytes (larger than the others': the RA sends RaAcaCertRequests in batches)."""
 
 
 class LaConfig(ServiceSettings):
