@@ -1,0 +1,1 @@
+"""Tests of scms.services (the SCMS components and their common runtime)."""
