@@ -19,6 +19,8 @@ from scms.dot2.region import IdentifiedRegion, IdentifiedRegions
 from scms.manager import build_deployment, build_hierarchy
 from scms.manager.hierarchy import Hierarchy
 from scms.manager.profiles import validity_within
+from scms.protocol.ccf import verify_ccf
+from scms.protocol.composite_crl import verify_composite_crl
 from scms.protocol.ctl_trust import verify_first_ctl
 from scms.protocol.security_mgmt_ssp import Role, certificate_ssp, security_mgmt_ssp
 
@@ -123,19 +125,23 @@ def test_validity_nests_and_is_clipped_to_the_issuer(hierarchy: Hierarchy) -> No
     assert long.unit == "sixtyHours" and long.within(root.validity)
 
 
-def test_anchor_curves_and_region_from_the_configuration() -> None:
+@pytest.mark.parametrize(("root_curve", "curve"), [("P-384", Curve.P384), ("brainpoolP384r1", Curve.BRAINPOOL_P384R1)])
+def test_anchor_curves_and_region_from_the_configuration(root_curve: str, curve: Curve) -> None:
     config = parse_config(
-        '[manager.root]\ncurve = "P-384"\nregion = { countries = [840] }\n'
+        f'[manager.root]\ncurve = "{root_curve}"\nregion = {{ countries = [840] }}\n'
         '[manager.electors]\ncurve = "brainpoolP384r1"\ncount = 4\nquorum = 3\n'
     )
     new = build_deployment(config, NOW)
     root = new.hierarchy.certificate("root")
-    assert root.verification_key is not None and root.verification_key.curve is Curve.P384
+    assert root.verification_key is not None and root.verification_key.curve is curve
     assert root.region == IdentifiedRegions((IdentifiedRegion(840),))
     electors = new.hierarchy.electors
     assert len(electors) == 4 and all(e.signing_key.curve is Curve.BRAINPOOL_P384R1 for e in electors)
     trust = verify_first_ctl(new.ctl, LATER)
     assert trust.quorum == 3 and len(trust.electors) == 4
+    assert len(verify_ccf(new.ccf, trust, LATER).chains) == 6
+    signers = [new.hierarchy.certificate("crl-signer"), root]
+    assert len(verify_composite_crl(new.composite_crl, trust, LATER, certificates=signers).crls) == 4
     for name in COMPONENTS:
         chain = verify_chain(new.hierarchy.certificate(name), [new.hierarchy.certificate("ica")], [root], LATER)
         assert chain.anchor == root
