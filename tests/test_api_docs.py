@@ -1,4 +1,5 @@
-"""The Python examples of every API page (docs/api*.md) run as written: in order, one namespace per page."""
+"""The Python examples of every API page (docs/api*.md, and docs/services.md for the services' common runtime) run
+as written: in order, one namespace per page."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 import pytest
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
-PAGES = sorted(DOCS.glob("api*.md"))
+PAGES = [*sorted(DOCS.glob("api*.md")), DOCS / "services.md"]
 
 
 def _examples(page: Path) -> list[str]:
