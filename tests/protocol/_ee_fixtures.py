@@ -1,22 +1,42 @@
 """An SCMS hierarchy for the end-entity protocol tests, made with the real builders (template -> lint -> sign):
 a root CA issuing an ECA (enrollment certificates: app {35: ee}, requests for the device PSIDs), an RA (with an
 encryptionKey) and an ACA (authorization certificates for the device PSIDs). The ECA and ACA steps here are
-test-only stand-ins for the services: they issue what the request asks, through the certificate builder.
+test-only stand-ins for the services: they issue what the request asks, through the certificate builder, and the
+ACA answers in the form the request calls for (1609.2.1 clause 9.3; like bench/bench_aca.py `_issue`, except that
+the signed data holds the encrypted data in unsecuredData, as the `Ieee1609Dot2Data-EncryptedSigned` template has it).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from scms.crypto import SoftwareKey
+from scms import asn1
+from scms.crypto import ButterflyVariant, Point, SoftwareKey, explicit_randomize
 from scms.dot2.certificate import Certificate
 from scms.dot2.certificate_builder import issue_implicit, sign_explicit
-from scms.dot2.certificate_fields import CertificateId, CertificateType, PublicEncryptionKey, ValidityPeriod
+from scms.dot2.certificate_fields import (
+    CertificateId,
+    CertificateType,
+    LinkageData,
+    PublicEncryptionKey,
+    ValidityPeriod,
+)
 from scms.dot2.certificate_template import CertificateTemplate
 from scms.dot2.lint.certificate import lint_certificate
 from scms.dot2.permissions import PsidGroupPermissions, PsidSsp, PsidSspRange, Ssp, SspRange
-from scms.dot2.time import Time32
-from scms.protocol.ee_eca import EnrollmentRequest, build_enrollment_response
+from scms.dot2.region import Region
+from scms.dot2.spdu import RekRecipient, encrypt, unsecured
+from scms.dot2.time import IPeriods, IValue, Time32
+from scms.protocol._signed_pdu import sign_pdu
+from scms.protocol.ee_eca import (
+    EnrollmentRequest,
+    EnrollmentResult,
+    build_enrollment_request,
+    build_enrollment_response,
+    parse_enrollment_request,
+    read_enrollment_response,
+)
+from scms.protocol.ee_ra_request import AuthorizationRequest
 from scms.protocol.security_mgmt_ssp import SECURITY_MGMT_PSID, Role, security_mgmt_ssp
 
 START = Time32(600_000_000)
@@ -98,11 +118,12 @@ def make_ee_pki() -> EePki:
     )
 
 
-def enrollment_fields(*, validity: ValidityPeriod | None = None) -> CertificateTemplate:
-    """What a device asks the ECA for: to request certificates for the device PSIDs, for six years from NOW."""
+def enrollment_fields(*, region: Region | None = None) -> CertificateTemplate:
+    """What a device asks the ECA for: to request certificates for the device PSIDs, for three years from NOW."""
     return CertificateTemplate(
         id=CertificateId.named("obu-0001.ee-test"),
-        validity=ValidityPeriod.years(NOW, 3) if validity is None else validity,
+        validity=ValidityPeriod.years(NOW, 3),
+        region=region,
         cert_request_permissions=(PsidGroupPermissions(_DEVICES, 1, 0, app=True),),
     )
 
@@ -123,3 +144,72 @@ def issue_enrollment(pki: EePki, request: EnrollmentRequest, now: Time32 = NOW) 
         linted = lint_certificate(replace(template, verification_key=None), eca.cert)
         cert, r = issue_implicit(linted, request.requested_key, eca.cert, eca.key, profile="ee-test")
     return build_enrollment_response(request.request_hash, cert, r, eca.key, pki.eca_chain, now)
+
+
+def enrol(
+    pki: EePki, kind: CertificateType = CertificateType.IMPLICIT, *, region: Region | None = None
+) -> EnrollmentResult:
+    """A device enrolled through the round trip: its enrollment certificate and key."""
+    key = SoftwareKey.generate()
+    request = build_enrollment_request(enrollment_fields(region=region), key, NOW, certificate_type=kind)
+    response = issue_enrollment(pki, parse_enrollment_request(request, NOW, 60), NOW)
+    return read_enrollment_response(response, request, key, pki.anchors, NOW)
+
+
+IPERIODS = IPeriods()
+FIRST_I = IValue(IPERIODS.i_at(NOW) + 1)
+"""The first i-period whose certificates start after the ACA certificate (NOW's own starts before START)."""
+
+
+def authorization_fields() -> CertificateTemplate:
+    """What a device asks the RA for: BSM (32) and 38, for a year from NOW."""
+    return CertificateTemplate(
+        id=CertificateId.none(),
+        validity=ValidityPeriod.years(NOW, 1),
+        app_permissions=(PsidSsp(32), PsidSsp(38)),
+    )
+
+
+def _aca_template(pki: EePki, request: AuthorizationRequest, i: int | None, key: Point | None) -> CertificateTemplate:
+    template = replace(
+        request.tbs, craca_id=bytes(pki.root.cert.hashed_id3()), crl_series=1, verification_key=key
+    )
+    if i is None:
+        return template
+    return replace(
+        template,
+        id=CertificateId.linkage_data(LinkageData(IValue(i), bytes(9))),
+        validity=ValidityPeriod(IPERIODS.start(i), "hours", 169),
+    )
+
+
+def issue_authorization(
+    pki: EePki, request: AuthorizationRequest, i: int | None = None, j: int | None = None, now: Time32 = NOW
+) -> bytes:
+    """A test RA + ACA: the AcaEeCertResponse{Plain|Private|Cubk}Spdu for (i, j) of `request`."""
+    aca = pki.aca
+    butterfly = request.butterfly
+    if butterfly is not None:
+        assert i is not None and j is not None
+        request_point = butterfly.cocoon_public_key(i, j)
+        reply_key: Point | None = butterfly.response_encryption_key(i, j)
+    else:
+        request_point = request.requested_key
+        reply_key = None if request.response_encryption_key is None else request.response_encryption_key.point
+    if request.certificate_type is CertificateType.EXPLICIT:
+        c, key = explicit_randomize(request_point) if butterfly is not None else (None, request_point)
+        linted = lint_certificate(_aca_template(pki, request, i, key), aca.cert)
+        cert, info = sign_explicit(linted, aca.cert, aca.key, profile="ee-test"), c
+    else:
+        linted = lint_certificate(_aca_template(pki, request, i, None), aca.cert)
+        cert, info = issue_implicit(linted, request_point, aca.cert, aca.key, profile="ee-test")
+    value = {"version": 2, "generationTime": int(now), "certificate": asn1.Encoded("Certificate", cert.data)}
+    if info is not None:
+        value["privateKeyInfo"] = info
+    pdu = asn1.encode("ScmsPdu", {"version": 2, "content": ("aca-ee", ("acaEeCertResponse", value))})
+    if reply_key is None:
+        return unsecured(pdu)
+    encrypted = encrypt(unsecured(pdu), [RekRecipient(PublicEncryptionKey(reply_key))])
+    if butterfly is not None and butterfly.variant is ButterflyVariant.COMPACT_UNIFIED:
+        return encrypted
+    return sign_pdu(encrypted, aca.key, aca.cert, now)
