@@ -23,11 +23,20 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from scms.crypto import Point
+from scms.crypto import HashedId8, Point
+from scms.dot2.certificate_fields import CertificateType
 from scms.dot2.certificate_template import ROOT_CRACA_ID, CertificateTemplate
 from scms.dot2.errors import ErrorCode, Ieee1609Error
+from scms.dot2.time import Time32
 
-__all__ = ["AUTHORIZATION_RULES", "ENROLLMENT_RULES", "TbsRules", "read_request_tbs", "request_tbs_value"]
+__all__ = [
+    "AUTHORIZATION_RULES",
+    "ENROLLMENT_RULES",
+    "ReceivedCertificateRequest",
+    "TbsRules",
+    "read_request_tbs",
+    "request_tbs_value",
+]
 
 
 @dataclass(frozen=True)
@@ -88,3 +97,27 @@ def read_request_tbs(tbs: dict[str, Any], rules: TbsRules) -> CertificateTemplat
     # The CA sets cracaId and crlSeries itself: the request's values are not kept.
     return replace(template, craca_id=bytes(ROOT_CRACA_ID), crl_series=0)
 
+
+
+@dataclass(frozen=True)
+class ReceivedCertificateRequest:
+    """What every received certificate request has: its bytes, generationTime, certificate type and tbsCert."""
+
+    raw: bytes
+    """The request SPDU exactly as received."""
+    generation_time: Time32
+    certificate_type: CertificateType
+    tbs: CertificateTemplate
+    """The requested fields; `verification_key` is the requested key (an ECQV request key or butterfly caterpillar
+    signing key A when the certificate is to be implicit or butterfly)."""
+
+    @property
+    def request_hash(self) -> HashedId8:
+        """HashedId8 of the request as received: the answer's requestHash (and the download file names)."""
+        return HashedId8.of(self.raw)
+
+    @property
+    def requested_key(self) -> Point:
+        key = self.tbs.verification_key
+        assert key is not None  # read_request_tbs guarantees it
+        return key

@@ -33,7 +33,12 @@ from scms.dot2.spdu import Ieee1609Dot2Data, SignerSelf, sign_certificate_reques
 from scms.dot2.time import Time32
 from scms.protocol._certificate_key import certificate_private_key
 from scms.protocol._codec import decode
-from scms.protocol._request_tbs import ENROLLMENT_RULES, read_request_tbs, request_tbs_value
+from scms.protocol._request_tbs import (
+    ENROLLMENT_RULES,
+    ReceivedCertificateRequest,
+    read_request_tbs,
+    request_tbs_value,
+)
 from scms.protocol._scms_pdu import check_generation_time, open_scms_pdu, scms_pdu, scms_pdu_content
 from scms.protocol._signed_pdu import sign_pdu, verify_pdu
 from scms.protocol.security_mgmt_ssp import SECURITY_MGMT_PSID, Role
@@ -93,28 +98,12 @@ def build_enrollment_request(
     return sign_certificate_request(pdu, key=request_key if canonical is None else canonical.key, signer=SignerSelf())
 
 
-@dataclass(frozen=True)
-class EnrollmentRequest:
-    """ECA side: a verified enrollment request and what it asks for."""
+@dataclass(frozen=True, repr=False)
+class EnrollmentRequest(ReceivedCertificateRequest):
+    """ECA side: a verified enrollment request and what it asks for (`tbs.verification_key`: the requested key,
+    the ECQV request key R_U when implicit)."""
 
-    raw: bytes
-    """The request SPDU exactly as received."""
-    generation_time: Time32
-    certificate_type: CertificateType
-    tbs: CertificateTemplate
-    """The requested fields; `verification_key` is the requested key (the ECQV request key R_U when implicit)."""
     canonical_id: str | None
-
-    @property
-    def request_hash(self) -> HashedId8:
-        """HashedId8 of the request as received: the response's requestHash."""
-        return HashedId8.of(self.raw)
-
-    @property
-    def requested_key(self) -> Point:
-        key = self.tbs.verification_key
-        assert key is not None  # read_request_tbs guarantees it
-        return key
 
     def __repr__(self) -> str:
         return f"EnrollmentRequest({self.request_hash}, {self.certificate_type.value}, canonicalId={self.canonical_id})"

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from scms.crypto import ButterflyVariant, HashedId8, KeyAgreement, Point, Signer
+from scms.crypto import ButterflyVariant, HashedId8, KeyAgreement, Signer
 from scms.dot2.certificate import Certificate
 from scms.dot2.certificate_fields import CertificateType, PublicEncryptionKey
 from scms.dot2.certificate_template import CertificateTemplate
@@ -38,7 +38,12 @@ from scms.dot2.region import region_within
 from scms.dot2.spdu import SignerCertificate, sign_certificate_request, verify_certificate_request
 from scms.dot2.time import Time32
 from scms.protocol._ra_envelope import EnrollmentCheck, check_enrollment_certificate, open_for_ra, seal_for_ra
-from scms.protocol._request_tbs import AUTHORIZATION_RULES, read_request_tbs, request_tbs_value
+from scms.protocol._request_tbs import (
+    AUTHORIZATION_RULES,
+    ReceivedCertificateRequest,
+    read_request_tbs,
+    request_tbs_value,
+)
 from scms.protocol._scms_pdu import check_generation_time, scms_pdu, scms_pdu_content
 from scms.protocol.butterfly_params import ButterflyKeys, ButterflyParams, NonButterflyKeys, additional_params_from_coer
 
@@ -103,31 +108,15 @@ def build_authorization_request(
     return data, RequestSecrets(HashedId8.of(data), certificate_type, keys)
 
 
-@dataclass(frozen=True)
-class AuthorizationRequest:
-    """RA side: an opened, verified authorization request and what it asks for."""
+@dataclass(frozen=True, repr=False)
+class AuthorizationRequest(ReceivedCertificateRequest):
+    """RA side: an opened, verified authorization request (`raw`: the encrypted SPDU as received) and what it asks
+    for (`tbs.verification_key`: the requested key, the caterpillar signing key A for butterfly requests)."""
 
-    raw: bytes
-    """The encrypted request SPDU exactly as received."""
-    generation_time: Time32
-    certificate_type: CertificateType
-    tbs: CertificateTemplate
-    """The requested fields; `verification_key` is the requested key (caterpillar signing key A for butterfly)."""
     butterfly: ButterflyParams | None
     response_encryption_key: PublicEncryptionKey | None
     """additionalParams.encryptionKey of a non-butterfly request: the ACA encrypts its response to it."""
     enrollment_certificate: Certificate
-
-    @property
-    def request_hash(self) -> HashedId8:
-        """HashedId8 of the request as received: the ack's requestHash and the download file names."""
-        return HashedId8.of(self.raw)
-
-    @property
-    def requested_key(self) -> Point:
-        key = self.tbs.verification_key
-        assert key is not None  # read_request_tbs guarantees it
-        return key
 
     def check_within_enrollment(self) -> None:
         """The enrollment certificate's own bounds (1609.2 clause 5.1.2.4): the requested appPermissions within its
