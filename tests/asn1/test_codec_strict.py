@@ -9,7 +9,7 @@ import pytest
 
 from scms.asn1 import CodecError, EncodeError, decode, encode, qualified_name, type_names
 from scms.asn1 import codec as codec_module
-from scms.asn1._compile import Compiled
+from scms.asn1._compile import Compiled, compiled
 
 from ._samples import real_certificates
 
@@ -231,3 +231,15 @@ def test_a_mandatory_extension_addition_may_be_absent() -> None:
     with_quorum = encode("FullIeeeTbsCtl", {**tbs, "quorum": 2})
     assert with_quorum[0] == 0x80 and with_quorum.endswith(bytes.fromhex("020780020102"))
     assert decode("FullIeeeTbsCtl", with_quorum)["quorum"] == 2
+
+
+def test_an_int_subclass_is_encoded_as_its_number() -> None:
+    """Time32, IValue and the like are ints: the codec writes their value (a bool stays refused, above)."""
+
+    class Seconds(int):
+        pass
+
+    value = {"psid": Seconds(35)}
+    assert encode("PsidSsp", value) == encode("PsidSsp", {"psid": 35})
+    assert type(decode("PsidSsp", encode("PsidSsp", value))["psid"]) is int
+    compiled().types["PsidSsp"].check_types(value)  # the checked path takes it too

@@ -270,8 +270,9 @@ def _integer(node: Any, checker: Any) -> Encode:
     width, signed = node.length, node.signed
 
     def encode(value: Any, out: bytearray) -> None:
-        if type(value) is not int:
+        if not isinstance(value, int) or isinstance(value, bool):
             raise _BAIL
+        value = int(value)  # an int subclass (Time32, IValue) is written as the number it is
         if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
             raise _BAIL
         if width:

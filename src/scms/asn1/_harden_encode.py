@@ -1,7 +1,8 @@
 """The encoding side of the hardening of asn1tools' compiled OER tree (installed by `scms.asn1._harden`).
 
 * SEQUENCE values with keys that name no component are refused (asn1tools silently drops them), and an INTEGER
-  must be an int (asn1tools' type check also lets str and bool through);
+  must be an int or an int subclass such as `Time32`, never a bool (asn1tools' type check also lets str and bool
+  through);
 * extension additions are encoded by our own routines: asn1tools' catch their own EncodeError and silently drop
   the additions (with wrong presence bits), write 8 unused bits for a bitmap of 8n additions, and use its
   quadratic Encoder for each addition; an addition declared without OPTIONAL may be absent (X.696);
@@ -45,7 +46,7 @@ def strict_integers(checker: Any, seen: set[int]) -> None:
 
 
 def _check_int(data: Any) -> None:
-    if type(data) is not int:
+    if not isinstance(data, int) or isinstance(data, bool):
         raise _Asn1EncodeError(f"expected an int, got {type(data).__name__}")
 
 
