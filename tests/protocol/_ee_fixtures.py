@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+import pytest
+
 from scms import asn1
-from scms.crypto import ButterflyVariant, Point, SoftwareKey, explicit_randomize
+from scms.crypto import ButterflyVariant, KeyAgreement, Point, SoftwareKey, explicit_randomize
 from scms.dot2.certificate import Certificate
 from scms.dot2.certificate_builder import issue_implicit, sign_explicit
 from scms.dot2.certificate_fields import (
@@ -22,6 +24,7 @@ from scms.dot2.certificate_fields import (
     ValidityPeriod,
 )
 from scms.dot2.certificate_template import CertificateTemplate
+from scms.dot2.errors import Ieee1609Error
 from scms.dot2.lint.certificate import lint_certificate
 from scms.dot2.permissions import PsidGroupPermissions, PsidSsp, PsidSspRange, Ssp, SspRange
 from scms.dot2.region import Region
@@ -37,6 +40,7 @@ from scms.protocol.ee_eca import (
     read_enrollment_response,
 )
 from scms.protocol.ee_ra_request import AuthorizationRequest
+from scms.protocol.ra_receiver import EnrollmentCheck, RaReceiver
 from scms.protocol.security_mgmt_ssp import SECURITY_MGMT_PSID, Role, security_mgmt_ssp
 
 START = Time32(600_000_000)
@@ -67,6 +71,29 @@ class EePki:
     @property
     def eca_chain(self) -> tuple[Certificate, ...]:
         return (self.eca.cert, self.root.cert)
+
+
+def accept(_: Certificate, __: Time32) -> None:
+    """An RA enrollment check that accepts every enrollment certificate."""
+
+
+def receiver(
+    pki: EePki,
+    check: EnrollmentCheck = accept,
+    *,
+    eca: bool = True,
+    key: KeyAgreement | None = None,
+    certificate: Certificate | None = None,
+) -> RaReceiver:
+    """The RA of `pki` (or `certificate` / `key` instead of its own) opening EE requests."""
+    decryption_key = key or pki.ra.decryption_key
+    assert decryption_key is not None
+    return RaReceiver(certificate or pki.ra.cert, decryption_key, check, (pki.eca.cert,) if eca else ())
+
+
+def code(error: pytest.ExceptionInfo[Ieee1609Error]) -> str:
+    """The `Ieee-1609.2.1-Error` value of a raised error, e.g. "400-43"."""
+    return error.value.header_value
 
 
 def _role(role: Role) -> PsidSsp:

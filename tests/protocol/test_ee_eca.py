@@ -27,7 +27,7 @@ from scms.protocol.ee_eca import (
 )
 from vectors import VECTORS_DIR, read_bytes
 
-from ._ee_fixtures import NOW, EePki, enrollment_fields, issue_enrollment, make_ee_pki
+from ._ee_fixtures import NOW, EePki, code, enrollment_fields, issue_enrollment, make_ee_pki
 
 LATER = Time32(NOW + 30)
 
@@ -35,10 +35,6 @@ LATER = Time32(NOW + 30)
 @pytest.fixture(scope="module")
 def pki() -> EePki:
     return make_ee_pki()
-
-
-def _code(error: pytest.ExceptionInfo[Ieee1609Error]) -> str:
-    return error.value.header_value
 
 
 @pytest.mark.parametrize("kind", list(CertificateType), ids=lambda k: k.value)
@@ -93,20 +89,20 @@ def test_canonical_request_with_the_wrong_key_or_no_registry() -> None:
     request = build_enrollment_request(enrollment_fields(), SoftwareKey.generate(), NOW, canonical=canonical)
     with pytest.raises(Ieee1609Error) as error:
         parse_enrollment_request(request, LATER, 60, canonical_key=lambda _: SoftwareKey.generate().public_point)
-    assert _code(error) == "400-43"
+    assert code(error) == "400-43"
     with pytest.raises(Ieee1609Error) as error:
         parse_enrollment_request(request, LATER, 60)
-    assert _code(error) == "400-21"
+    assert code(error) == "400-21"
 
 
 def test_generation_time_in_the_future_and_too_old() -> None:
     request = build_enrollment_request(enrollment_fields(), SoftwareKey.generate(), NOW)
     with pytest.raises(Ieee1609Error) as error:
         parse_enrollment_request(request, Time32(NOW - 1), 60)
-    assert _code(error) == "400-50"
+    assert code(error) == "400-50"
     with pytest.raises(Ieee1609Error) as error:
         parse_enrollment_request(request, Time32(NOW + 61), 60)
-    assert _code(error) == "400-70"
+    assert code(error) == "400-70"
     assert parse_enrollment_request(request, Time32(NOW + 60), 60).generation_time == NOW
     assert parse_enrollment_request(request, Time32(NOW + 10**6), None).generation_time == NOW
 
@@ -117,7 +113,7 @@ def test_tampered_signature_is_400_43(offset: int) -> None:
     request[offset] ^= 0x01
     with pytest.raises(Ieee1609Error) as error:
         parse_enrollment_request(bytes(request), LATER, 60)
-    assert _code(error) == "400-43"
+    assert code(error) == "400-43"
 
 
 def test_signed_with_another_key_is_400_43() -> None:
@@ -132,7 +128,7 @@ def test_signed_with_another_key_is_400_43() -> None:
     forged = sign_certificate_request(pdu, key=SoftwareKey.generate(), signer=SignerSelf())
     with pytest.raises(Ieee1609Error) as error:
         parse_enrollment_request(forged, LATER, 60)
-    assert _code(error) == "400-43"
+    assert code(error) == "400-43"
 
 
 @pytest.mark.parametrize(
@@ -141,7 +137,7 @@ def test_signed_with_another_key_is_400_43() -> None:
 def test_unparsable_request_is_400_42(data: bytes) -> None:
     with pytest.raises(Ieee1609Error) as error:
         parse_enrollment_request(data, LATER, 60)
-    assert _code(error) == "400-42"
+    assert code(error) == "400-42"
 
 
 def _request_value(request: bytes) -> dict[str, Any]:
@@ -156,7 +152,7 @@ def test_request_signed_by_a_certificate_is_not_an_enrollment_request(pki: EePki
     request = sign_certificate_request(pdu, key=pki.ra.key, signer=SignerCertificate(pki.ra.cert))
     with pytest.raises(Ieee1609Error, match="self-signed") as error:
         parse_enrollment_request(request, LATER, 60)
-    assert _code(error) == "400-42"
+    assert code(error) == "400-42"
 
 
 @pytest.mark.parametrize("field", ["appPermissions", "certIssuePermissions", "linkageData"])
@@ -173,7 +169,7 @@ def test_tbs_constraints_are_enforced_on_receipt(field: str) -> None:
     request = sign_certificate_request(asn1.encode("ScmsPdu", pdu), key=key, signer=SignerSelf())
     with pytest.raises(Ieee1609Error) as error:
         parse_enrollment_request(request, LATER, 60)
-    assert _code(error) == "400-42"
+    assert code(error) == "400-42"
 
 
 def test_the_builder_refuses_what_a_request_may_not_ask() -> None:
@@ -209,7 +205,7 @@ def test_response_to_another_request_is_refused(pki: EePki) -> None:
     other = build_enrollment_request(enrollment_fields(), key, NOW)
     with pytest.raises(Ieee1609Error, match="requestHash") as error:
         read_enrollment_response(response, other, key, pki.anchors, LATER)
-    assert _code(error) == "400-42"
+    assert code(error) == "400-42"
 
 
 def test_response_needs_a_trusted_eca(pki: EePki) -> None:
@@ -217,7 +213,7 @@ def test_response_needs_a_trusted_eca(pki: EePki) -> None:
     stranger = make_ee_pki()
     with pytest.raises(Ieee1609Error) as error:
         read_enrollment_response(response, request, key, stranger.anchors, LATER)
-    assert _code(error) == "400-40"
+    assert code(error) == "400-40"
 
 
 def test_response_signed_by_an_ra_is_refused(pki: EePki) -> None:
@@ -227,7 +223,7 @@ def test_response_signed_by_an_ra_is_refused(pki: EePki) -> None:
     forged = sign_pdu(inner, pki.ra.key, pki.ra.cert, LATER)
     with pytest.raises(Ieee1609Error, match="not an ECA") as error:
         read_enrollment_response(forged, request, key, pki.anchors, LATER)
-    assert _code(error) == "400-40"
+    assert code(error) == "400-40"
 
 
 def test_tampered_response_is_400_43(pki: EePki) -> None:
@@ -236,7 +232,7 @@ def test_tampered_response_is_400_43(pki: EePki) -> None:
     tampered[-5] ^= 0x10
     with pytest.raises(Ieee1609Error) as error:
         read_enrollment_response(bytes(tampered), request, key, pki.anchors, LATER)
-    assert _code(error) == "400-43"
+    assert code(error) == "400-43"
 
 
 def test_certificate_for_another_key_is_400_64(pki: EePki) -> None:
@@ -247,7 +243,7 @@ def test_certificate_for_another_key_is_400_64(pki: EePki) -> None:
     response = issue_enrollment(pki, swapped, LATER)  # same request hash, certificate for someone else's key
     with pytest.raises(Ieee1609Error) as error:
         read_enrollment_response(response, request, key, pki.anchors, LATER)
-    assert _code(error) == "400-64"
+    assert code(error) == "400-64"
 
 
 def test_implicit_certificate_with_a_wrong_reconstruction_value_is_400_64(pki: EePki) -> None:
@@ -258,12 +254,12 @@ def test_implicit_certificate_with_a_wrong_reconstruction_value_is_400_64(pki: E
     forged = sign_pdu(asn1.encode("ScmsPdu", value), pki.eca.key, pki.eca.cert, LATER)
     with pytest.raises(Ieee1609Error) as error:
         read_enrollment_response(forged, request, key, pki.anchors, LATER)
-    assert _code(error) == "400-64"
+    assert code(error) == "400-64"
     del value["content"][1][1]["privateKeyInfo"]
     forged = sign_pdu(asn1.encode("ScmsPdu", value), pki.eca.key, pki.eca.cert, LATER)
     with pytest.raises(Ieee1609Error, match="privateKeyInfo missing") as error:
         read_enrollment_response(forged, request, key, pki.anchors, LATER)
-    assert _code(error) == "400-42"
+    assert code(error) == "400-42"
 
 
 def test_response_builder_refuses_inconsistent_input(pki: EePki) -> None:
@@ -298,7 +294,7 @@ def test_openscms_self_signed_request_is_read() -> None:
     assert parsed.tbs.cert_request_permissions == ()  # OpenSCMS leaves them out; the ECA's policy decides
     with pytest.raises(Ieee1609Error) as error:
         parse_enrollment_request(data, Time32(generated + 61), 60)
-    assert _code(error) == "400-70"
+    assert code(error) == "400-70"
 
 
 def test_openscms_canonical_request_asks_for_the_canonical_key() -> None:
@@ -311,5 +307,5 @@ def test_openscms_canonical_request_asks_for_the_canonical_key() -> None:
 
     with pytest.raises(Ieee1609Error) as error:
         parse_enrollment_request(data, Time32(684625225 + 5), 60, canonical_key=lookup)
-    assert _code(error) == "400-43"
+    assert code(error) == "400-43"
     assert asked == ["1fcd370d3c63260493d6626a52753beaf14fb178a2e7968489de09da67dfa3a6"]

@@ -21,7 +21,7 @@ from scms.protocol.ee_ra_ack import (
     read_enrollment_ack,
 )
 
-from ._ee_fixtures import NOW, EePki, make_ee_pki
+from ._ee_fixtures import NOW, EePki, code, make_ee_pki
 
 REQUEST = HashedId8.of(b"a request")
 OTHER = HashedId8.of(b"another request")
@@ -31,10 +31,6 @@ NEXT = Time32(NOW + 3600)
 @pytest.fixture(scope="module")
 def pki() -> EePki:
     return make_ee_pki()
-
-
-def _code(error: pytest.ExceptionInfo[Ieee1609Error]) -> str:
-    return error.value.header_value
 
 
 @pytest.mark.parametrize("first_i", [IValue(418), None], ids=["butterfly", "non-butterfly"])
@@ -51,7 +47,7 @@ def test_cert_ack_for_another_request_is_400_42(pki: EePki) -> None:
     ack = build_cert_ack(REQUEST, 418, NEXT, pki.ra.key, pki.ra.cert, NOW)
     with pytest.raises(Ieee1609Error, match="requestHash") as error:
         read_cert_ack(ack, OTHER, pki.ra.cert, NOW)
-    assert _code(error) == "400-42"
+    assert code(error) == "400-42"
 
 
 def test_cert_ack_from_another_signer_is_400_40(pki: EePki) -> None:
@@ -59,11 +55,11 @@ def test_cert_ack_from_another_signer_is_400_40(pki: EePki) -> None:
     ack = build_cert_ack(REQUEST, 418, NEXT, other_ra.key, other_ra.cert, NOW)
     with pytest.raises(Ieee1609Error, match="expected") as error:
         read_cert_ack(ack, REQUEST, pki.ra.cert, NOW)
-    assert _code(error) == "400-40"
+    assert code(error) == "400-40"
     by_eca = build_cert_ack(REQUEST, 418, NEXT, pki.eca.key, pki.eca.cert, NOW)
     with pytest.raises(Ieee1609Error, match="not an RA") as error:
         read_cert_ack(by_eca, REQUEST, pki.ra.cert, NOW)
-    assert _code(error) == "400-40"
+    assert code(error) == "400-40"
 
 
 def test_tampered_cert_ack_is_400_43(pki: EePki) -> None:
@@ -71,7 +67,7 @@ def test_tampered_cert_ack_is_400_43(pki: EePki) -> None:
     ack[-70] ^= 0x01
     with pytest.raises(Ieee1609Error) as error:
         read_cert_ack(bytes(ack), REQUEST, pki.ra.cert, NOW)
-    assert _code(error) == "400-43"
+    assert code(error) == "400-43"
 
 
 def test_a_signed_message_of_another_kind_is_400_42(pki: EePki) -> None:
@@ -79,7 +75,7 @@ def test_a_signed_message_of_another_kind_is_400_42(pki: EePki) -> None:
     enrollment_ack = build_enrollment_ack(info, pki.ra.key, pki.ra.cert, NOW)
     with pytest.raises(Ieee1609Error, match="raEeCertAck") as error:
         read_cert_ack(enrollment_ack, REQUEST, pki.ra.cert, NOW)
-    assert _code(error) == "400-42"
+    assert code(error) == "400-42"
 
 
 def test_cert_info_round_trip() -> None:
@@ -94,7 +90,7 @@ def test_cert_info_with_acpc_tree_is_refused() -> None:
     pdu = asn1.encode("ScmsPdu", {"version": 2, "content": ("ee-ra", ("raEeCertInfo", value))})
     with pytest.raises(Ieee1609Error, match="acpcTreeId") as error:
         read_cert_info(unsecured(pdu))
-    assert _code(error) == "400-42"
+    assert code(error) == "400-42"
 
 
 def test_enrollment_ack_round_trip(pki: EePki) -> None:
@@ -103,11 +99,11 @@ def test_enrollment_ack_round_trip(pki: EePki) -> None:
     assert read_enrollment_ack(ack, REQUEST, pki.ra.cert, NOW) == info
     with pytest.raises(Ieee1609Error) as error:
         read_enrollment_ack(ack, OTHER, pki.ra.cert, NOW)
-    assert _code(error) == "400-42"
+    assert code(error) == "400-42"
     # an unsigned info is not an acknowledgement
     with pytest.raises(Ieee1609Error) as error:
         read_enrollment_ack(build_cert_info(info), REQUEST, pki.ra.cert, NOW)
-    assert _code(error) == "400-42"
+    assert code(error) == "400-42"
 
 
 def test_signed_for_a_psid_the_ra_may_not_sign_is_400_40(pki: EePki) -> None:
@@ -118,5 +114,5 @@ def test_signed_for_a_psid_the_ra_may_not_sign_is_400_40(pki: EePki) -> None:
     ack = sign_data(unsecured(pdu), header=HeaderInfo(psid=36), key=pki.ra.key, signer=signer)
     with pytest.raises(Ieee1609Error, match="psid 36") as error:
         read_cert_ack(ack, REQUEST, pki.ra.cert, NOW)
-    assert _code(error) == "400-40"
+    assert code(error) == "400-40"
     assert read_cert_ack(sign_pdu(pdu, pki.ra.key, pki.ra.cert, NOW), REQUEST, pki.ra.cert, NOW).first_i is None

@@ -7,6 +7,7 @@ import base64
 import io
 import warnings
 import zipfile
+from typing import Any
 
 import pytest
 
@@ -24,7 +25,6 @@ from scms.dot2.spdu import (
     unsecured,
 )
 from scms.dot2.time import IValue, Time32
-from scms.protocol._ra_envelope import seal_for_ra
 from scms.protocol.download_files import (
     MAX_ENTRY_BYTES,
     DownloadFile,
@@ -39,8 +39,9 @@ from scms.protocol.download_files import (
 )
 from scms.protocol.ee_ra_ack import CertInfo, build_cert_info
 from scms.protocol.ee_ra_download import DownloadRequest, build_download_request, open_download_request
+from scms.protocol.ra_receiver import seal_for_ra
 
-from ._ee_fixtures import NOW, EePki, enrol, make_ee_pki
+from ._ee_fixtures import NOW, EePki, code, enrol, make_ee_pki, receiver
 
 LATER = Time32(NOW + 20)
 REQUEST = HashedId8(bytes.fromhex("cfcf7aecd37bd940"))
@@ -51,20 +52,8 @@ def pki() -> EePki:
     return make_ee_pki()
 
 
-def _accept(_: Certificate, __: Time32) -> None:
-    return None
-
-
-def _open(pki: EePki, header: str, now: Time32 = LATER, max_age: int | None = 60) -> DownloadRequest:
-    assert pki.ra.decryption_key is not None
-    return open_download_request(
-        header, pki.ra.decryption_key, pki.ra.cert, now, max_age=max_age, check_enrollment=_accept,
-        eca_certificates=[pki.eca.cert],
-    )
-
-
-def _code(error: pytest.ExceptionInfo[Ieee1609Error]) -> str:
-    return error.value.header_value
+def _open(pki: EePki, header: str, now: Time32 = LATER, max_age: int | None = 60, **kwargs: Any) -> DownloadRequest:
+    return open_download_request(header, receiver(pki, **kwargs), now, max_age=max_age)
 
 
 # --- the download request ------------------------------------------------------------------------------------
@@ -78,11 +67,7 @@ def test_download_request_round_trip(pki: EePki) -> None:
     ((kind, info),) = Ieee1609Dot2Data.from_bytes(spdu).expect("encryptedData")["recipients"]
     assert (kind, info["recipientId"]) == ("certRecipInfo", pki.ra.cert.hashed_id8())
     seen: list[tuple[Certificate, Time32]] = []
-    assert pki.ra.decryption_key is not None
-    request = open_download_request(
-        header, pki.ra.decryption_key, pki.ra.cert, LATER, max_age=60,
-        check_enrollment=lambda cert, now: seen.append((cert, now)), eca_certificates=[pki.eca.cert],
-    )
+    request = _open(pki, header, check=lambda cert, now: seen.append((cert, now)))
     assert request.filename == name
     assert request.generation_time == NOW
     assert request.enrollment_certificate == ee.certificate
@@ -107,13 +92,13 @@ def test_not_base64_or_too_long_is_400_42(pki: EePki) -> None:
     for header in ("not base64!", "A" * 10_000, base64.b64encode(b"\x03\x82junk").decode()):
         with pytest.raises(Ieee1609Error) as error:
             _open(pki, header)
-        assert _code(error) == "400-42"
+        assert code(error) == "400-42"
 
 
 def test_signed_but_not_encrypted_is_400_10(pki: EePki) -> None:
     with pytest.raises(Ieee1609Error) as error:
         _open(pki, _header(_signed(pki)))
-    assert _code(error) == "400-10"
+    assert code(error) == "400-10"
     assert _open(pki, _header(seal_for_ra(_signed(pki), pki.ra.cert))).filename == "x"
 
 
@@ -122,36 +107,33 @@ def test_for_another_ra_is_400_81(pki: EePki) -> None:
     header = build_download_request("x", ee.private_key, ee.certificate, make_ee_pki().ra.cert, NOW)
     with pytest.raises(Ieee1609Error) as error:
         _open(pki, header)
-    assert _code(error) == "400-81"
+    assert code(error) == "400-81"
 
 
 def test_undecryptable_is_400_41(pki: EePki) -> None:
     ee = enrol(pki)
     header = build_download_request("x", ee.private_key, ee.certificate, pki.ra.cert, NOW)
     with pytest.raises(Ieee1609Error) as error:
-        open_download_request(
-            header, SoftwareKey.generate(), pki.ra.cert, LATER, max_age=60, check_enrollment=_accept,
-            eca_certificates=[pki.eca.cert],
-        )
-    assert _code(error) == "400-41"
+        _open(pki, header, key=SoftwareKey.generate())
+    assert code(error) == "400-41"
 
 
 def test_signed_with_another_key_is_400_43(pki: EePki) -> None:
     spdu = seal_for_ra(_signed(pki, key=SoftwareKey.generate()), pki.ra.cert)
     with pytest.raises(Ieee1609Error) as error:
         _open(pki, _header(spdu))
-    assert _code(error) == "400-43"
+    assert code(error) == "400-43"
 
 
 def test_wrong_psid_or_signer_form_is_400_42(pki: EePki) -> None:
     with pytest.raises(Ieee1609Error, match="psid 36") as error:
         _open(pki, _header(seal_for_ra(_signed(pki, psid=36), pki.ra.cert)))
-    assert _code(error) == "400-42"
+    assert code(error) == "400-42"
     key = SoftwareKey.generate()
     self_signed = seal_for_ra(_signed(pki, signer=SignerSelf(), key=key), pki.ra.cert)
     with pytest.raises(Ieee1609Error, match="signer self") as error:  # no key to check a self signature with
         _open(pki, _header(self_signed))
-    assert _code(error) == "400-40"
+    assert code(error) == "400-40"
 
 
 def test_generation_time_rules(pki: EePki) -> None:
@@ -159,10 +141,10 @@ def test_generation_time_rules(pki: EePki) -> None:
     header = build_download_request("x", ee.private_key, ee.certificate, pki.ra.cert, NOW)
     with pytest.raises(Ieee1609Error) as error:
         _open(pki, header, now=Time32(NOW - 1))
-    assert _code(error) == "400-50"
+    assert code(error) == "400-50"
     with pytest.raises(Ieee1609Error) as error:
         _open(pki, header, now=Time32(NOW + 31), max_age=30)
-    assert _code(error) == "400-74"
+    assert code(error) == "400-74"
 
 
 def test_enrollment_certificate_outside_its_validity_is_400_712(pki: EePki) -> None:
@@ -171,7 +153,7 @@ def test_enrollment_certificate_outside_its_validity_is_400_712(pki: EePki) -> N
     header = build_download_request("x", ee.private_key, ee.certificate, pki.ra.cert, end)
     with pytest.raises(Ieee1609Error) as error:
         _open(pki, header, now=end)
-    assert _code(error) == "400-712"
+    assert code(error) == "400-712"
 
 
 def test_filename_length_is_bounded(pki: EePki) -> None:
@@ -214,7 +196,7 @@ def test_parse_download_filename(name: str, expected: DownloadFile) -> None:
 def test_unknown_file_names_are_400_42(name: str) -> None:
     with pytest.raises(Ieee1609Error) as error:
         parse_download_filename(name)
-    assert _code(error) == "400-42"
+    assert code(error) == "400-42"
 
 
 # --- batch zip -----------------------------------------------------------------------------------------------
@@ -270,13 +252,13 @@ def test_bad_batch_zips_are_400_42(data: bytes, why: str) -> None:
     mix batches of two i-periods or two requests, or hide a second response for one (i, j)."""
     with pytest.raises(Ieee1609Error) as error:
         read_batch_zip(data)
-    assert _code(error) == "400-42", why
+    assert code(error) == "400-42", why
 
 
 def test_batch_for_another_request_is_400_42() -> None:
     with pytest.raises(Ieee1609Error, match="names request") as error:
         read_batch_zip(build_batch_zip(INFO, RESPONSES), HashedId8.of(b"other"))
-    assert _code(error) == "400-42"
+    assert code(error) == "400-42"
 
 
 def test_batch_builder_bounds() -> None:

@@ -36,7 +36,17 @@ from scms.protocol.ee_ra_request import (
     open_authorization_request,
 )
 
-from ._ee_fixtures import FIRST_I, NOW, EePki, authorization_fields, enrol, issue_authorization, make_ee_pki
+from ._ee_fixtures import (
+    FIRST_I,
+    NOW,
+    EePki,
+    authorization_fields,
+    code,
+    enrol,
+    issue_authorization,
+    make_ee_pki,
+    receiver,
+)
 
 NEXT = Time32(NOW + 600)
 J_PER_I = 3
@@ -47,21 +57,12 @@ def pki() -> EePki:
     return make_ee_pki()
 
 
-def _accept(_: Certificate, __: Time32) -> None:
-    return None
-
-
 def _request(pki: EePki, keys: RequestKeys, kind: CertificateType) -> tuple[AuthorizationRequest, RequestSecrets]:
     ee = enrol(pki)
     data, secrets = build_authorization_request(
         authorization_fields(), keys, ee.private_key, ee.certificate, pki.ra.cert, NOW, certificate_type=kind
     )
-    assert pki.ra.decryption_key is not None
-    request = open_authorization_request(
-        data, pki.ra.decryption_key, pki.ra.cert, NOW, max_age=60, check_enrollment=_accept,
-        eca_certificates=[pki.eca.cert],
-    )
-    return request, secrets
+    return open_authorization_request(data, receiver(pki), NOW, max_age=60), secrets
 
 
 def _check_usable(pki: EePki, got: AuthorizationCertificate, kind: CertificateType) -> None:
@@ -86,11 +87,8 @@ def test_butterfly_flow(pki: EePki, variant: ButterflyVariant, kind: Certificate
     data, secrets = build_authorization_request(
         authorization_fields(), keys, ee.private_key, ee.certificate, pki.ra.cert, NOW, certificate_type=kind
     )
-    assert pki.ra.decryption_key is not None
-    ra_key = pki.ra.decryption_key
-    request = open_authorization_request(
-        data, ra_key, pki.ra.cert, NOW, max_age=60, check_enrollment=_accept, eca_certificates=[pki.eca.cert]
-    )
+    ra = receiver(pki)
+    request = open_authorization_request(data, ra, NOW, max_age=60)
     ack = read_cert_ack(build_cert_ack(request.request_hash, FIRST_I, NEXT, pki.ra.key, pki.ra.cert, NOW),
                         secrets.request_hash, pki.ra.cert, NOW)
     assert ack.first_i == FIRST_I
@@ -103,8 +101,7 @@ def test_butterfly_flow(pki: EePki, variant: ButterflyVariant, kind: Certificate
         # EE asks for it; the RA checks who asks
         header = build_download_request(batch_filename(ack.request_hash, i), ee.private_key, ee.certificate,
                                         pki.ra.cert, NOW)
-        download = open_download_request(header, ra_key, pki.ra.cert, NOW, max_age=60, check_enrollment=_accept,
-                                         eca_certificates=[pki.eca.cert])
+        download = open_download_request(header, ra, NOW, max_age=60)
         assert download.enrollment_id == request.enrollment_certificate.hashed_id8()
         wanted = parse_download_filename(download.filename)
         assert (wanted.kind, wanted.request_hash, wanted.i) == ("batch", request.request_hash, i)
@@ -143,10 +140,6 @@ def test_non_butterfly_flow(pki: EePki, encrypted: bool, kind: CertificateType) 
 # --- what the EE refuses -------------------------------------------------------------------------------------
 
 
-def _code(error: pytest.ExceptionInfo[Ieee1609Error]) -> str:
-    return error.value.header_value
-
-
 @pytest.fixture(scope="module")
 def unified(pki: EePki) -> tuple[AuthorizationRequest, RequestSecrets]:
     return _request(pki, ButterflyKeys.generate(ButterflyVariant.UNIFIED), CertificateType.IMPLICIT)
@@ -177,7 +170,7 @@ def test_entry_of_another_j_does_not_decrypt(pki: EePki, unified: tuple[Authoriz
     spdu = issue_authorization(pki, request, FIRST_I, 1)
     with pytest.raises(Ieee1609Error) as error:
         _read(pki, spdu, secrets, j=2)
-    assert _code(error) == "400-41"
+    assert code(error) == "400-41"
 
 
 def test_plain_response_cannot_replace_a_private_one(
@@ -187,11 +180,11 @@ def test_plain_response_cannot_replace_a_private_one(
     plain = issue_authorization(pki, replace(request, butterfly=None), FIRST_I, 0)  # an unencrypted answer
     with pytest.raises(Ieee1609Error) as error:
         _read(pki, plain, secrets)
-    assert _code(error) == "400-42"
+    assert code(error) == "400-42"
     signed_plain = sign_pdu(plain, pki.aca.key, pki.aca.cert, NOW)  # signed by the ACA, but not encrypted
     with pytest.raises(Ieee1609Error, match="encrypted") as error:
         _read(pki, signed_plain, secrets)
-    assert _code(error) == "400-42"
+    assert code(error) == "400-42"
 
 
 def test_response_signed_by_another_component_is_400_40(
@@ -203,10 +196,10 @@ def test_response_signed_by_another_component_is_400_40(
     by_ra = sign_pdu(encrypted, pki.ra.key, pki.ra.cert, NOW)
     with pytest.raises(Ieee1609Error, match="not an ACA") as error:
         _read(pki, by_ra, secrets)
-    assert _code(error) == "400-40"
+    assert code(error) == "400-40"
     with pytest.raises(Ieee1609Error) as error:
         _read(pki, spdu, secrets, anchors=make_ee_pki().anchors)
-    assert _code(error) == "400-40"
+    assert code(error) == "400-40"
 
 
 def test_tampered_response_is_400_43(pki: EePki, unified: tuple[AuthorizationRequest, RequestSecrets]) -> None:
@@ -215,7 +208,7 @@ def test_tampered_response_is_400_43(pki: EePki, unified: tuple[AuthorizationReq
     spdu[-10] ^= 0x01
     with pytest.raises(Ieee1609Error) as error:
         _read(pki, bytes(spdu), secrets)
-    assert _code(error) == "400-43"
+    assert code(error) == "400-43"
 
 
 def test_compact_unified_response_needs_the_aca_certificate(pki: EePki) -> None:
@@ -224,7 +217,7 @@ def test_compact_unified_response_needs_the_aca_certificate(pki: EePki) -> None:
     assert spdu[:2] == b"\x03\x82"  # encrypted, not signed
     with pytest.raises(Ieee1609Error, match="not issued by the responding ACA") as error:
         read_authorization_response(spdu, secrets, NOW, trust_anchors=pki.anchors, i=FIRST_I, j=0)
-    assert _code(error) == "400-40"
+    assert code(error) == "400-40"
 
 
 def test_certificate_for_another_key_is_400_64(pki: EePki) -> None:
@@ -235,7 +228,7 @@ def test_certificate_for_another_key_is_400_64(pki: EePki) -> None:
         read_authorization_response(
             issue_authorization(pki, swapped), secrets, NOW, trust_anchors=pki.anchors, intermediates=[pki.aca.cert]
         )
-    assert _code(error) == "400-64"
+    assert code(error) == "400-64"
 
 
 def test_butterfly_response_is_read_for_its_i_and_j(

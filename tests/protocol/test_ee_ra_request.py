@@ -17,12 +17,12 @@ from scms.dot2.permissions import PsidSsp
 from scms.dot2.region import CircularRegion, TwoDLocation
 from scms.dot2.spdu import SignerCertificate, SignerSelf, sign_certificate_request
 from scms.dot2.time import Time32
-from scms.protocol._ra_envelope import seal_for_ra
 from scms.protocol.butterfly_params import ButterflyKeys, ButterflyParams, NonButterflyKeys
 from scms.protocol.ee_ra_request import AuthorizationRequest, build_authorization_request, open_authorization_request
+from scms.protocol.ra_receiver import RaReceiver, seal_for_ra
 from vectors import VECTORS_DIR, load_json, read_bytes, unhex
 
-from ._ee_fixtures import NOW, EePki, authorization_fields, enrol, make_ee_pki
+from ._ee_fixtures import NOW, EePki, authorization_fields, code, enrol, make_ee_pki, receiver
 
 LATER = Time32(NOW + 20)
 DETROIT = CircularRegion(TwoDLocation(423_314_000, -830_458_000), 10_000)
@@ -33,15 +33,8 @@ def pki() -> EePki:
     return make_ee_pki()
 
 
-def _accept(_: Certificate, __: Time32) -> None:
-    return None
-
-
 def _open(pki: EePki, data: bytes, now: Time32 = LATER, **kwargs: Any) -> AuthorizationRequest:
-    assert pki.ra.decryption_key is not None
-    options: dict[str, Any] = {"max_age": 60, "check_enrollment": _accept, "eca_certificates": [pki.eca.cert]}
-    options.update(kwargs)
-    return open_authorization_request(data, pki.ra.decryption_key, pki.ra.cert, now, **options)
+    return open_authorization_request(data, receiver(pki, **kwargs), now, max_age=60)
 
 
 def _build(pki: EePki, keys: Any = None, *, fields: Any = None, now: Time32 = NOW, **kwargs: Any) -> bytes:
@@ -50,10 +43,6 @@ def _build(pki: EePki, keys: Any = None, *, fields: Any = None, now: Time32 = NO
     fields = fields or authorization_fields()
     data, _ = build_authorization_request(fields, keys, ee.private_key, ee.certificate, pki.ra.cert, now, **kwargs)
     return data
-
-
-def _code(error: pytest.ExceptionInfo[Ieee1609Error]) -> str:
-    return error.value.header_value
 
 
 @pytest.mark.parametrize("kind", list(CertificateType), ids=lambda k: k.value)
@@ -65,7 +54,7 @@ def test_butterfly_request_round_trip(pki: EePki, variant: ButterflyVariant, kin
     data, secrets = build_authorization_request(
         authorization_fields(), keys, ee.private_key, ee.certificate, pki.ra.cert, NOW, certificate_type=kind
     )
-    request = _open(pki, data, check_enrollment=lambda cert, now: seen.append((cert, now)))
+    request = _open(pki, data, check=lambda cert, now: seen.append((cert, now)))
 
     assert seen == [(ee.certificate, LATER)]
     assert request.request_hash == secrets.request_hash == HashedId8.of(data)
@@ -112,8 +101,8 @@ def test_the_enrollment_check_refuses(pki: EePki) -> None:
         raise Ieee1609Error(ErrorCode.BLOCKED_ENROLLMENT_CERTIFICATE, str(cert))
 
     with pytest.raises(Ieee1609Error) as error:
-        _open(pki, _build(pki), check_enrollment=blocked)
-    assert _code(error) == "400-20"
+        _open(pki, _build(pki), check=blocked)
+    assert code(error) == "400-20"
 
 
 def test_not_encrypted_is_400_10(pki: EePki) -> None:
@@ -121,7 +110,7 @@ def test_not_encrypted_is_400_10(pki: EePki) -> None:
     signed = _signed_request(ee.private_key, SignerCertificate(ee.certificate))
     with pytest.raises(Ieee1609Error) as error:
         _open(pki, signed)
-    assert _code(error) == "400-10"
+    assert code(error) == "400-10"
     # the same request, sealed for the RA, opens (so 400-10 was about the missing encryption only)
     assert _open(pki, seal_for_ra(signed, pki.ra.cert)).generation_time == NOW
 
@@ -135,29 +124,26 @@ def test_encrypted_for_another_ra_is_400_81(pki: EePki) -> None:
     )
     with pytest.raises(Ieee1609Error, match=str(other.ra.cert.hashed_id8())) as error:
         _open(pki, data)
-    assert _code(error) == "400-81"
+    assert code(error) == "400-81"
 
 
 def test_wrong_key_or_tampered_ciphertext_is_400_41(pki: EePki) -> None:
     data = _build(pki)
     with pytest.raises(Ieee1609Error) as error:
-        open_authorization_request(
-            data, SoftwareKey.generate(), pki.ra.cert, LATER, max_age=60, check_enrollment=_accept,
-            eca_certificates=[pki.eca.cert],
-        )
-    assert _code(error) == "400-41"
+        _open(pki, data, key=SoftwareKey.generate())
+    assert code(error) == "400-41"
     tampered = bytearray(data)
     tampered[-3] ^= 0x40
     with pytest.raises(Ieee1609Error) as error:
         _open(pki, bytes(tampered))
-    assert _code(error) == "400-41"
+    assert code(error) == "400-41"
 
 
 @pytest.mark.parametrize("data", [b"", b"\x03\x82\x01", b"\x00" * 30], ids=["empty", "cut", "zeros"])
 def test_unparsable_is_400_42(pki: EePki, data: bytes) -> None:
     with pytest.raises(Ieee1609Error) as error:
         _open(pki, data)
-    assert _code(error) == "400-42"
+    assert code(error) == "400-42"
 
 
 def _signed_request(signing_key: SoftwareKey, signer: Any, tbs: dict[str, Any] | None = None) -> bytes:
@@ -180,7 +166,7 @@ def test_signed_by_another_key_is_400_43(pki: EePki) -> None:
     ee = enrol(pki)
     with pytest.raises(Ieee1609Error) as error:
         _open(pki, _signed_by(pki, SoftwareKey.generate(), ee.certificate))
-    assert _code(error) == "400-43"
+    assert code(error) == "400-43"
     assert _open(pki, _signed_by(pki, ee.private_key, ee.certificate)).enrollment_certificate == ee.certificate
 
 
@@ -195,13 +181,13 @@ def test_tbs_constraints_are_400_42(pki: EePki, field: str) -> None:
         tbs["certRequestPermissions"] = [{"subjectPermissions": ("all", None)}]
     with pytest.raises(Ieee1609Error, match=field) as error:
         _open(pki, _signed_by(pki, ee.private_key, ee.certificate, tbs))
-    assert _code(error) == "400-42"
+    assert code(error) == "400-42"
 
 
 def test_implicit_enrollment_certificate_needs_its_eca(pki: EePki) -> None:
     with pytest.raises(Ieee1609Error) as error:
-        _open(pki, _build(pki), eca_certificates=())
-    assert _code(error) == "400-40"
+        _open(pki, _build(pki), eca=False)
+    assert code(error) == "400-40"
 
 
 def test_self_signed_request_is_400_42(pki: EePki) -> None:
@@ -210,17 +196,17 @@ def test_self_signed_request_is_400_42(pki: EePki) -> None:
     signed = _signed_request(keys.signing_caterpillar, SignerSelf(), tbs)  # verifies with the requested key
     with pytest.raises(Ieee1609Error, match="one enrollment certificate") as error:
         _open(pki, seal_for_ra(signed, pki.ra.cert))
-    assert _code(error) == "400-42"
+    assert code(error) == "400-42"
 
 
 def test_generation_time_rules(pki: EePki) -> None:
     data = _build(pki)
     with pytest.raises(Ieee1609Error) as error:
         _open(pki, data, now=Time32(NOW - 1))
-    assert _code(error) == "400-50"
+    assert code(error) == "400-50"
     with pytest.raises(Ieee1609Error) as error:
         _open(pki, data, now=Time32(NOW + 61))
-    assert _code(error) == "400-77"
+    assert code(error) == "400-77"
     assert _open(pki, data, now=Time32(NOW + 60)).generation_time == NOW
 
 
@@ -233,13 +219,13 @@ def test_enrollment_certificate_outside_its_validity_is_400_712(pki: EePki) -> N
     )
     with pytest.raises(Ieee1609Error) as error:
         _open(pki, late, now=Time32(end + 20))
-    assert _code(error) == "400-712"
+    assert code(error) == "400-712"
     early, _ = build_authorization_request(
         authorization_fields(), keys, ee.private_key, ee.certificate, pki.ra.cert, Time32(NOW - 5)
     )
     with pytest.raises(Ieee1609Error) as error:
         _open(pki, early, now=NOW)
-    assert _code(error) == "400-712"
+    assert code(error) == "400-712"
 
 
 def test_within_enrollment_bounds(pki: EePki) -> None:
@@ -254,11 +240,11 @@ def test_within_enrollment_bounds(pki: EePki) -> None:
     request(region=DETROIT).check_within_enrollment()
     with pytest.raises(Ieee1609Error) as error:
         request(app_permissions=(PsidSsp(32), PsidSsp(35))).check_within_enrollment()
-    assert _code(error) == "400-30"
+    assert code(error) == "400-30"
     wide = CircularRegion(TwoDLocation(423_314_000, -830_458_000), 50_000)
     with pytest.raises(Ieee1609Error) as error:
         request(region=wide).check_within_enrollment()
-    assert _code(error) == "400-33"
+    assert code(error) == "400-33"
 
 
 def test_the_builder_refuses_bad_fields(pki: EePki) -> None:
@@ -292,9 +278,8 @@ def test_openscms_butterfly_request_opens_with_its_ra_key() -> None:
     spdu = unhex(kat["ee_ra_cert_request_spdu"])
     now = Time32(689010383 + 10)
     seen: list[Certificate] = []
-    request = open_authorization_request(
-        spdu, ra_key, ra, now, max_age=60, check_enrollment=lambda cert, _: seen.append(cert), eca_certificates=[eca]
-    )
+    ra_receiver = RaReceiver(ra, ra_key, lambda cert, _: seen.append(cert), [eca])
+    request = open_authorization_request(spdu, ra_receiver, now, max_age=60)
     assert request.request_hash.hex() == expected["request_hash_id"]
     assert request.certificate_type.value == expected["certificate_type"]
     assert request.generation_time == 689010383
@@ -316,28 +301,24 @@ def test_openscms_butterfly_request_opens_with_its_ra_key() -> None:
     # cracaId b7b902 / crlSeries 4 in the capture are not kept: the CA sets them
     assert (request.tbs.craca_id, request.tbs.crl_series) == (bytes(3), 0)
     with pytest.raises(Ieee1609Error) as error:
-        open_authorization_request(
-            spdu, ra_key, ra, Time32(now + 60), max_age=60, check_enrollment=_accept, eca_certificates=[eca]
-        )
-    assert _code(error) == "400-77"
+        open_authorization_request(spdu, ra_receiver, Time32(now + 60), max_age=60)
+    assert code(error) == "400-77"
 
 
 def test_openscms_captured_request_is_for_its_own_ra(pki: EePki) -> None:
     data = read_bytes(VECTORS_DIR / "openscms" / "EeRaCertRequest.dat")
     with pytest.raises(Ieee1609Error) as error:
         _open(pki, data)
-    assert _code(error) == "400-81"
+    assert code(error) == "400-81"
     openscms_ra = Certificate.from_bytes(read_bytes(VECTORS_DIR / "openscms" / "RaCertificate.dat"))
     with pytest.raises(Ieee1609Error) as error:  # its RA key is not published
-        open_authorization_request(
-            data, SoftwareKey.generate(), openscms_ra, LATER, max_age=None, check_enrollment=_accept
-        )
-    assert _code(error) == "400-41"
+        _open(pki, data, key=SoftwareKey.generate(), certificate=openscms_ra)
+    assert code(error) == "400-41"
 
 
 def test_openscms_signed_request_needs_its_eca(pki: EePki) -> None:
     inner = read_bytes(VECTORS_DIR / "openscms" / "DecryptedEeRaCertRequestSpdu.dat")
     with pytest.raises(Ieee1609Error, match="implicit and its issuer is not given") as error:
         _open(pki, seal_for_ra(inner, pki.ra.cert), now=Time32(665963676 + 5))
-    assert _code(error) == "400-40"
+    assert code(error) == "400-40"
 

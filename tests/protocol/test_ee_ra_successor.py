@@ -14,7 +14,6 @@ from scms.dot2.certificate_fields import CertificateType
 from scms.dot2.errors import Ieee1609Error
 from scms.dot2.spdu import SignerCertificate, sign_certificate_request
 from scms.dot2.time import IValue, Time32
-from scms.protocol._ra_envelope import seal_for_ra
 from scms.protocol.download_files import enrollment_filename, parse_download_filename
 from scms.protocol.ee_eca import (
     CanonicalIdentity,
@@ -26,9 +25,10 @@ from scms.protocol.ee_eca import (
 from scms.protocol.ee_ra_ack import CertInfo, build_enrollment_ack, read_enrollment_ack
 from scms.protocol.ee_ra_download import build_download_request, open_download_request
 from scms.protocol.ee_ra_successor import SuccessorRequest, build_successor_request, open_successor_request
+from scms.protocol.ra_receiver import seal_for_ra
 from vectors import VECTORS_DIR, read_bytes
 
-from ._ee_fixtures import NOW, EePki, enrol, enrollment_fields, issue_enrollment, make_ee_pki
+from ._ee_fixtures import NOW, EePki, code, enrol, enrollment_fields, issue_enrollment, make_ee_pki, receiver
 
 LATER = Time32(NOW + 20)
 
@@ -38,19 +38,8 @@ def pki() -> EePki:
     return make_ee_pki()
 
 
-def _accept(_: Certificate, __: Time32) -> None:
-    return None
-
-
 def _open(pki: EePki, data: bytes, now: Time32 = LATER, **kwargs: Any) -> SuccessorRequest:
-    assert pki.ra.decryption_key is not None
-    options: dict[str, Any] = {"max_age": 60, "check_enrollment": _accept, "eca_certificates": [pki.eca.cert]}
-    options.update(kwargs)
-    return open_successor_request(data, pki.ra.decryption_key, pki.ra.cert, now, **options)
-
-
-def _code(error: pytest.ExceptionInfo[Ieee1609Error]) -> str:
-    return error.value.header_value
+    return open_successor_request(data, receiver(pki, **kwargs), now, max_age=60)
 
 
 def _renew(pki: EePki, current: EnrollmentResult, kind: CertificateType, now: Time32) -> EnrollmentResult:
@@ -61,7 +50,7 @@ def _renew(pki: EePki, current: EnrollmentResult, kind: CertificateType, now: Ti
     )
     # RA: open, acknowledge, forward the inner request to the ECA
     seen: list[Certificate] = []
-    request = _open(pki, data, now, check_enrollment=lambda cert, _: seen.append(cert))
+    request = _open(pki, data, now, check=lambda cert, _: seen.append(cert))
     assert seen == [current.certificate] and request.enrollment_certificate == current.certificate
     assert request.eca_request == inner and request.generation_time == now
     ack = build_enrollment_ack(CertInfo(request.request_hash, IValue(418), Time32(now + 60), now), pki.ra.key,
@@ -75,9 +64,7 @@ def _renew(pki: EePki, current: EnrollmentResult, kind: CertificateType, now: Ti
     # EE: download <hash>_enroll.oer, authenticated by the current enrollment certificate
     name = enrollment_filename(request.request_hash)
     header = build_download_request(name, current.private_key, current.certificate, pki.ra.cert, now)
-    assert pki.ra.decryption_key is not None
-    download = open_download_request(header, pki.ra.decryption_key, pki.ra.cert, now, max_age=60,
-                                     check_enrollment=_accept, eca_certificates=[pki.eca.cert])
+    download = open_download_request(header, receiver(pki), now, max_age=60)
     assert download.enrollment_id == request.enrollment_certificate.hashed_id8()
     assert parse_download_filename(download.filename).request_hash == request.request_hash
     return read_enrollment_response(response, inner, new_key, pki.anchors, now)
@@ -106,19 +93,19 @@ def test_generation_time_rules(pki: EePki) -> None:
     data = _successor(pki)
     with pytest.raises(Ieee1609Error) as error:
         _open(pki, data, now=Time32(NOW - 1))
-    assert _code(error) == "400-50"
+    assert code(error) == "400-50"
     with pytest.raises(Ieee1609Error) as error:
         _open(pki, data, now=Time32(NOW + 61))
-    assert _code(error) == "400-77"
+    assert code(error) == "400-77"
 
 
 def test_transport_errors(pki: EePki) -> None:
     with pytest.raises(Ieee1609Error) as error:
         _open(make_ee_pki(), _successor(pki))
-    assert _code(error) == "400-81"
+    assert code(error) == "400-81"
     with pytest.raises(Ieee1609Error) as error:
-        _open(pki, _successor(pki), eca_certificates=())  # the implicit enrollment certificate's ECA is unknown
-    assert _code(error) == "400-40"
+        _open(pki, _successor(pki), eca=False)  # the implicit enrollment certificate's ECA is unknown
+    assert code(error) == "400-40"
 
 
 def _outer(pki: EePki, inner: bytes, signing_key: SoftwareKey, certificate: Certificate) -> bytes:
@@ -135,12 +122,12 @@ def test_signatures_outer_and_inner(pki: EePki) -> None:
     assert _open(pki, _outer(pki, inner, ee.private_key, ee.certificate)).enrollment_certificate == ee.certificate
     with pytest.raises(Ieee1609Error) as error:  # outer: not the enrollment certificate's key
         _open(pki, _outer(pki, inner, SoftwareKey.generate(), ee.certificate))
-    assert _code(error) == "400-43"
+    assert code(error) == "400-43"
     tampered = bytearray(inner)
     tampered[-1] ^= 0x01
     with pytest.raises(Ieee1609Error) as error:  # inner: not signed by the key it asks for
         _open(pki, _outer(pki, bytes(tampered), ee.private_key, ee.certificate))
-    assert _code(error) == "400-43"
+    assert code(error) == "400-43"
 
 
 def test_canonical_inner_request_is_400_42(pki: EePki) -> None:
@@ -149,7 +136,7 @@ def test_canonical_inner_request_is_400_42(pki: EePki) -> None:
     inner = build_enrollment_request(enrollment_fields(), SoftwareKey.generate(), NOW, canonical=canonical)
     with pytest.raises(Ieee1609Error, match="canonical") as error:
         _open(pki, _outer(pki, inner, ee.private_key, ee.certificate))
-    assert _code(error) == "400-42"
+    assert code(error) == "400-42"
 
 
 def test_expired_enrollment_certificate_is_400_712(pki: EePki) -> None:
@@ -160,7 +147,7 @@ def test_expired_enrollment_certificate_is_400_712(pki: EePki) -> None:
     )
     with pytest.raises(Ieee1609Error) as error:
         _open(pki, data, now=end)
-    assert _code(error) == "400-712"
+    assert code(error) == "400-712"
 
 
 def test_openscms_capture_names_no_ra(pki: EePki) -> None:
@@ -169,8 +156,8 @@ def test_openscms_capture_names_no_ra(pki: EePki) -> None:
     data = read_bytes(VECTORS_DIR / "openscms" / "EeRaSuccessorEnrollmentCertRequestSpdu.dat")
     with pytest.raises(Ieee1609Error, match="certRecipInfo 0000000000000000") as error:
         _open(pki, data)
-    assert _code(error) == "400-81"
+    assert code(error) == "400-81"
     openscms_ra = Certificate.from_bytes(read_bytes(VECTORS_DIR / "openscms" / "RaCertificate.dat"))
     with pytest.raises(Ieee1609Error) as error:
-        open_successor_request(data, SoftwareKey.generate(), openscms_ra, LATER, max_age=None, check_enrollment=_accept)
-    assert _code(error) == "400-81"
+        _open(pki, data, key=SoftwareKey.generate(), certificate=openscms_ra)
+    assert code(error) == "400-81"

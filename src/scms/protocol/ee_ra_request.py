@@ -3,7 +3,7 @@ both sides as pure steps (time is an argument).
 
     EE  build_authorization_request(fields, keys, enrollment key + certificate, ra_certificate, now)
             -> (EeRaCertRequestSpdu bytes, RequestSecrets)
-    RA  open_authorization_request(data, ra_key, ra_certificate, now, max_age=, check_enrollment=)
+    RA  open_authorization_request(data, ra: RaReceiver, now, max_age=)
             -> AuthorizationRequest (or Ieee1609Error)
 
 The request is `EeRa1609Dot2AuthenticatedCertRequestSpdu`: a signedCertificateRequest around
@@ -13,21 +13,20 @@ key A for butterfly requests, also for implicit certificates); `additionalParams
 and encrypts its responses (`scms.protocol.butterfly_params`). The request hash that names the downloads and that
 the acknowledgement carries is HashedId8 of the encrypted SPDU exactly as sent (docs/conformance.md).
 
-RA errors, in the order they are checked: 400-42 unparsable (any layer), 400-10 not encrypted, 400-81 not for this
-RA, 400-41 decryption fails, 400-40 the signer's key cannot be found (an implicit enrollment certificate whose
-ECA certificate is not among `eca_certificates`), 400-43 the signature fails, 400-64 unusable requested keys,
-400-50 generationTime after `now`, 400-77 older than `max_age` (ra-maxAge), 400-712 enrollment certificate not
-valid then or now, and whatever `check_enrollment` raises. Policy (permissions, region, validity, rates) is the
-RA service's; `AuthorizationRequest.check_within_enrollment` offers the enrollment certificate's own bounds.
+RA errors, in the order they are checked: those of opening (`scms.protocol.ra_receiver`: 400-42, 400-10, 400-81,
+400-41, 400-40, 400-43), 400-42 for a request that breaks the EeRaCertRequest constraints, 400-64 unusable
+requested keys, 400-50 generationTime after `now`, 400-77 older than `max_age` (ra-maxAge), then the enrollment
+certificate (400-712 not valid then or now, and whatever `RaReceiver.check_enrollment` raises). Policy
+(permissions, region, validity, rates) is the RA service's; `AuthorizationRequest.check_within_enrollment` offers
+the enrollment certificate's own bounds.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from scms.crypto import ButterflyVariant, HashedId8, KeyAgreement, Signer
+from scms.crypto import ButterflyVariant, HashedId8, Signer
 from scms.dot2.certificate import Certificate
 from scms.dot2.certificate_fields import CertificateType, PublicEncryptionKey
 from scms.dot2.certificate_template import CertificateTemplate
@@ -35,9 +34,8 @@ from scms.dot2.errors import ErrorCode, Ieee1609Error
 from scms.dot2.permission_consistency import app_permissions_violation
 from scms.dot2.permissions import PsidGroupPermissions
 from scms.dot2.region import region_within
-from scms.dot2.spdu import SignerCertificate, sign_certificate_request, verify_certificate_request
+from scms.dot2.spdu import SignerCertificate, sign_certificate_request
 from scms.dot2.time import Time32
-from scms.protocol._ra_envelope import EnrollmentCheck, check_enrollment_certificate, open_for_ra, seal_for_ra
 from scms.protocol._request_tbs import (
     AUTHORIZATION_RULES,
     ReceivedCertificateRequest,
@@ -46,6 +44,7 @@ from scms.protocol._request_tbs import (
 )
 from scms.protocol._scms_pdu import check_generation_time, scms_pdu, scms_pdu_content
 from scms.protocol.butterfly_params import ButterflyKeys, ButterflyParams, NonButterflyKeys, additional_params_from_coer
+from scms.protocol.ra_receiver import RaReceiver, seal_for_ra
 
 __all__ = [
     "AuthorizationRequest",
@@ -135,30 +134,19 @@ class AuthorizationRequest(ReceivedCertificateRequest):
 
 
 def open_authorization_request(
-    data: bytes,
-    ra_key: KeyAgreement,
-    ra_certificate: Certificate,
-    now: Time32,
-    *,
-    max_age: int | None,
-    check_enrollment: EnrollmentCheck,
-    eca_certificates: Sequence[Certificate] = (),
+    data: bytes, ra: RaReceiver, now: Time32, *, max_age: int | None
 ) -> AuthorizationRequest:
     """RA: decrypt, verify and read an `EeRaCertRequestSpdu` received at `now`; raises Ieee1609Error (module doc).
 
-    `ra_key` is the private key of `ra_certificate`'s encryptionKey; `eca_certificates` are the ECA certificates
-    that reconstruct implicit enrollment certificates' keys; `check_enrollment(certificate, now)` is the service's
-    verdict on the enrollment certificate (its chain, the device's state).
+    `max_age` is ra-maxAge in seconds (None: not enforced).
     """
-    verified = verify_certificate_request(open_for_ra(data, ra_key, ra_certificate), certificates=eca_certificates)
+    verified = ra.open_certificate_request(data)
     value = scms_pdu_content(verified.scms_pdu(), "ee-ra", "eeRaCertRequest")
     tbs = read_request_tbs(value["tbsCert"], AUTHORIZATION_RULES)
     assert tbs.verification_key is not None
     extra = additional_params_from_coer(value.get("additionalParams"), tbs.verification_key)
     generation_time = Time32(value["generationTime"])
     check_generation_time(generation_time, now, max_age, ErrorCode.OUTSIDE_RA_MAX_AGE)
-    signer = verified.signer.certificate if verified.signer.form == "certificate" else None
-    enrollment = check_enrollment_certificate(signer, generation_time, now, check_enrollment)
     return AuthorizationRequest(
         bytes(data),
         generation_time,
@@ -166,5 +154,5 @@ def open_authorization_request(
         tbs,
         extra if isinstance(extra, ButterflyParams) else None,
         extra if isinstance(extra, PublicEncryptionKey) else None,
-        enrollment,
+        ra.enrollment_signer(verified, generation_time, now),
     )

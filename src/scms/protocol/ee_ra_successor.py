@@ -3,7 +3,7 @@ sides as pure steps.
 
     EE  build_successor_request(fields, new_key, enrollment key + certificate, ra_certificate, now)
             -> (EeRaSuccessorEnrollmentCertRequestSpdu bytes, the inner EeEcaCertRequestSpdu to keep)
-    RA  open_successor_request(data, ra_key, ra_certificate, now, max_age=, check_enrollment=)
+    RA  open_successor_request(data, ra: RaReceiver, now, max_age=)
             -> SuccessorRequest (the inner request to forward to the ECA, and who asked)
     RA  build_enrollment_ack(...)  /  EE  read_enrollment_ack(...)       (scms.protocol.ee_ra_ack)
     EE  downloads `<requestHash>_enroll.oer` (the ECA's EcaEeCertResponseSpdu) and reads it with
@@ -15,27 +15,27 @@ current enrollment certificate, which signs the outer layer, is what authenticat
 certificate, encrypted to the RA. Two hashes: the RA's acknowledgement and the download name use HashedId8 of the
 outer SPDU as received; the ECA's response carries HashedId8 of the inner request (what the ECA received).
 
-RA errors: those of every request to the RA (`scms.protocol._ra_envelope`: 400-42, 400-10, 400-81, 400-41, 400-712),
-400-43 when the outer or the inner signature fails, 400-42 for a canonicalId or a malformed inner request,
-400-50 / 400-77 (ra-maxAge) on the inner request's generationTime, and whatever `check_enrollment` raises.
+RA errors: those of opening (`scms.protocol.ra_receiver`: 400-42, 400-10, 400-81, 400-41, 400-40, 400-43), 400-43
+when the inner signature fails, 400-42 for a canonicalId or a malformed inner request, 400-50 / 400-77
+(ra-maxAge) on the inner request's generationTime, then the enrollment certificate (400-712, and whatever
+`RaReceiver.check_enrollment` raises).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from scms import asn1
-from scms.crypto import HashedId8, KeyAgreement, Point, Signer
+from scms.crypto import HashedId8, Point, Signer
 from scms.dot2.certificate import Certificate
 from scms.dot2.certificate_fields import CertificateType
 from scms.dot2.certificate_template import CertificateTemplate
 from scms.dot2.errors import ErrorCode, Ieee1609Error
-from scms.dot2.spdu import SignerCertificate, sign_certificate_request, verify_certificate_request
+from scms.dot2.spdu import SignerCertificate, sign_certificate_request
 from scms.dot2.time import Time32
-from scms.protocol._ra_envelope import EnrollmentCheck, check_enrollment_certificate, open_for_ra, seal_for_ra
 from scms.protocol._scms_pdu import check_generation_time, scms_pdu, scms_pdu_content
 from scms.protocol.ee_eca import build_enrollment_request, parse_enrollment_request
+from scms.protocol.ra_receiver import RaReceiver, seal_for_ra
 
 __all__ = ["SuccessorRequest", "build_successor_request", "open_successor_request"]
 
@@ -84,22 +84,13 @@ def _no_canonical_key(canonical_id: str) -> Point:
     raise Ieee1609Error(ErrorCode.FAILED_PARSING, "a successor request is signed with its new key, not a canonical key")
 
 
-def open_successor_request(
-    data: bytes,
-    ra_key: KeyAgreement,
-    ra_certificate: Certificate,
-    now: Time32,
-    *,
-    max_age: int | None,
-    check_enrollment: EnrollmentCheck,
-    eca_certificates: Sequence[Certificate] = (),
-) -> SuccessorRequest:
-    """RA: decrypt and verify an `EeRaSuccessorEnrollmentCertRequestSpdu` received at `now` (module doc)."""
-    verified = verify_certificate_request(open_for_ra(data, ra_key, ra_certificate), certificates=eca_certificates)
+def open_successor_request(data: bytes, ra: RaReceiver, now: Time32, *, max_age: int | None) -> SuccessorRequest:
+    """RA: decrypt and verify an `EeRaSuccessorEnrollmentCertRequestSpdu` received at `now` (module doc);
+    `max_age` is ra-maxAge in seconds (None: not enforced)."""
+    verified = ra.open_certificate_request(data)
     value = scms_pdu_content(verified.scms_pdu(), "ee-ra", "eeRaSuccessorEnrollmentCertRequest")
     inner = asn1.encode("Ieee1609Dot2Data", value)  # strictly decoded: the very bytes the EE signed
     enrollment = parse_enrollment_request(inner, now, None, canonical_key=_no_canonical_key)
     check_generation_time(enrollment.generation_time, now, max_age, ErrorCode.OUTSIDE_RA_MAX_AGE)
-    signer = verified.signer.certificate if verified.signer.form == "certificate" else None
-    current = check_enrollment_certificate(signer, enrollment.generation_time, now, check_enrollment)
+    current = ra.enrollment_signer(verified, enrollment.generation_time, now)
     return SuccessorRequest(bytes(data), inner, current, enrollment.generation_time)
