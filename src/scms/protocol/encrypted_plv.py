@@ -19,7 +19,6 @@ from typing import Any
 from scms import asn1
 from scms.dot2.errors import ErrorCode, Ieee1609Error
 from scms.dot2.spdu import (
-    Ieee1609Dot2Data,
     RecipientSymmetricKey,
     SymmetricEncryptionKey,
     SymmRecipient,
@@ -35,6 +34,9 @@ ENCRYPTED_PLV_VERSION = 2
 PLV_SIZE = 9
 """`PreLinkageValue ::= OCTET STRING (SIZE(9))` (1609.2 clause 5.1.3.4)."""
 _ENC_PLV_OFFSET = 3
+_ONE_SYMM_RECIPIENT = bytes.fromhex("0382010181")
+"""Ieee1609Dot2Data v3, encryptedData, SequenceOfRecipientInfo of quantity 1, symmRecipInfo: COER of the start of
+every `Ieee1609Dot2Data-SymmEncryptedSingleRecipient`."""
 
 
 @dataclass(frozen=True)
@@ -88,8 +90,11 @@ def decrypt_plv(encrypted: EncryptedPlv, keys: Mapping[int, SymmetricEncryptionK
         raise Ieee1609Error(ErrorCode.FAILED_DECRYPTION, f"no key shared with LA {encrypted.la_id}")
     # A SEQUENCE without optional fields or extensions has no preamble: version (1 octet), laId (2), then encPlv.
     enc_plv = encrypted.data[_ENC_PLV_OFFSET:]
-    recipients = Ieee1609Dot2Data.from_bytes(enc_plv).expect("encryptedData")["recipients"]
-    if len(recipients) != 1 or recipients[0][0] != "symmRecipInfo":
+    # `decrypt` decodes strictly (canonical COER only), so this prefix says exactly "one recipient, symmRecipInfo".
+    if not enc_plv.startswith(_ONE_SYMM_RECIPIENT):
         raise Ieee1609Error(ErrorCode.FAILED_PARSING, "encPlv has one recipient, a symmRecipInfo")
-    plaintext = Ieee1609Dot2Data.from_bytes(decrypt(enc_plv, [RecipientSymmetricKey(key)]))
-    return bytes(decode("PreLinkageValue", plaintext.unsecured_payload()))
+    plaintext = decrypt(enc_plv, [RecipientSymmetricKey(key)])
+    plv = plaintext[-PLV_SIZE:]
+    if plaintext != unsecured(plv):
+        raise Ieee1609Error(ErrorCode.FAILED_PARSING, "the plaintext of encPlv is no unsecured PreLinkageValue")
+    return plv
