@@ -105,7 +105,13 @@ _EE_SSP = SspRange(opaque=(security_mgmt_ssp(Role.EE),))
 
 
 def _component(
-    root: Party, name: str, role: Role, *, issue: tuple[PsidGroupPermissions, ...] = (), encryption: bool = False
+    root: Party,
+    name: str,
+    role: Role,
+    *,
+    issue: tuple[PsidGroupPermissions, ...] = (),
+    encryption: bool = False,
+    cubk: bool = False,
 ) -> Party:
     key = SoftwareKey.generate()
     decryption_key = SoftwareKey.generate() if encryption else None
@@ -118,12 +124,15 @@ def _component(
         cert_issue_permissions=issue,
         encryption_key=None if decryption_key is None else PublicEncryptionKey(decryption_key.public_point),
         verification_key=key.public_point,
+        uses_cubk=cubk,
     )
     cert = sign_explicit(lint_certificate(template, root.cert), root.cert, root.key, profile="ee-test")
     return Party(cert, key, decryption_key)
 
 
-def make_ee_pki() -> EePki:
+def make_ee_pki(*, cubk: bool = True) -> EePki:
+    """The hierarchy; the ACA certificate has flags.usesCubk (it may answer compact unified requests) unless not
+    `cubk`."""
     root_key = SoftwareKey.generate()
     root_template = CertificateTemplate(
         id=CertificateId.named("root.ee-test"),
@@ -141,7 +150,9 @@ def make_ee_pki() -> EePki:
         root=root,
         eca=_component(root, "eca.ee-test", Role.ECA, issue=eca_issue),
         ra=_component(root, "ra.ee-test", Role.RA, encryption=True),
-        aca=_component(root, "aca.ee-test", Role.ACA, issue=(PsidGroupPermissions(_DEVICES, 1, 0, app=True),)),
+        aca=_component(
+            root, "aca.ee-test", Role.ACA, issue=(PsidGroupPermissions(_DEVICES, 1, 0, app=True),), cubk=cubk
+        ),
     )
 
 

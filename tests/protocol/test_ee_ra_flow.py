@@ -220,6 +220,15 @@ def test_compact_unified_response_needs_the_aca_certificate(pki: EePki) -> None:
     assert code(error) == "400-40"
 
 
+def test_compact_unified_response_needs_an_aca_allowed_to_use_it() -> None:
+    pki = make_ee_pki(cubk=False)
+    request, secrets = _request(pki, ButterflyKeys.generate(ButterflyVariant.COMPACT_UNIFIED), CertificateType.IMPLICIT)
+    spdu = issue_authorization(pki, request, FIRST_I, 0)
+    with pytest.raises(Ieee1609Error, match="compact unified") as error:
+        _read(pki, spdu, secrets)
+    assert code(error) == "400-40"
+
+
 def test_certificate_for_another_key_is_400_64(pki: EePki) -> None:
     keys = NonButterflyKeys(SoftwareKey.generate())
     request, secrets = _request(pki, keys, CertificateType.EXPLICIT)

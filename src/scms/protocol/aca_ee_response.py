@@ -10,7 +10,8 @@ checked private key.
 * non-butterfly without: `AcaEeCertResponsePlainSpdu`, unsecured.
 
 Then, for every form: the certificate must be issued by an ACA certificate whose chain leads to a trust anchor (the
-signer's for a private response, found by issuer id among `intermediates` otherwise), verify in that chain at
+signer's for a private response, found by issuer id among `intermediates` otherwise; for a compact unified
+response one with `flags.usesCubk`, 1609.2.1 `RaAcaCertRequestFlags`), verify in that chain at
 `now` (or its validity start, if later), and the private key derived from the cocoon key b (butterfly) or the
 request key (`scms.protocol._certificate_key`) must be the certificate's. A response of another form than the
 request calls for is refused (400-42), so a plain response cannot replace an encrypted one. Errors: 400-42, 400-41
@@ -92,12 +93,16 @@ def _open(
     return view.unsecured_payload(), signer
 
 
-def _aca(signer: Certificate | None, certificate: Certificate, intermediates: Sequence[Certificate]) -> Certificate:
+def _aca(
+    signer: Certificate | None, certificate: Certificate, intermediates: Sequence[Certificate], form: ResponseForm
+) -> Certificate:
     aca = signer or next((c for c in intermediates if c.identified_by(certificate.issuer)), None)
     if aca is None or not aca.identified_by(certificate.issuer):
         raise Ieee1609Error(ErrorCode.FAILED_CHAIN_VERIFICATION, f"{certificate} is not issued by the responding ACA")
     if certificate_role(aca) is not Role.ACA:
         raise Ieee1609Error(ErrorCode.FAILED_CHAIN_VERIFICATION, f"{aca} is not an ACA certificate")
+    if form == "cubk" and not aca.uses_cubk:
+        raise Ieee1609Error(ErrorCode.FAILED_CHAIN_VERIFICATION, f"{aca} may not issue through compact unified keys")
     return aca
 
 
@@ -117,10 +122,11 @@ def read_authorization_response(
     between the ACA and the trust anchors (and the ACA certificate itself for an unsigned response).
     """
     base_key, decryption_key, randomized = _keys(secrets, i, j)
-    payload, signer = _open(spdu, response_form(secrets), decryption_key, now)
+    form = response_form(secrets)
+    payload, signer = _open(spdu, form, decryption_key, now)
     value = open_scms_pdu(payload, "aca-ee", "acaEeCertResponse")
     (certificate,) = certificates_from_coer([value["certificate"]])
-    aca = _aca(signer, certificate, intermediates)
+    aca = _aca(signer, certificate, intermediates, form)
     aca_key = verify_chain(aca, intermediates, trust_anchors, now, psid=SECURITY_MGMT_PSID).public_key
     verify_chain(certificate, [aca, *intermediates], trust_anchors, Time32(max(now, certificate.validity.start)))
     private_key = certificate_private_key(
