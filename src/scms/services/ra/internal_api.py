@@ -1,0 +1,65 @@
+"""The RA's internal API for the ECA (JSON, our own; DESIGN "Interfaces"): never on the EE-facing app.
+
+    POST /internal/v1/registration-check                     the device behind an enrollment request
+    POST /internal/v1/devices/{canonical_id}/enrolled         the ECA issued it an enrollment certificate
+
+These routes live in the RA's internal app (`RaApps.internal`), which the embedded default reaches only in-process
+(an httpx ASGI transport) and which, at scale, is served on its own listener behind mutual TLS that admits the
+ECA's client certificate only (`INTERNAL_CALLERS`). An unknown device is 404; reporting an enrollment of a blocked
+or deleted device is 409 (the ECA checked the device just before; the operator blocked it in between).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException
+
+from scms.crypto import HashedId8
+from scms.services.common.tasks import Clock
+from scms.services.ra._http import registry_errors
+from scms.services.ra.api_models import DeviceView, EnrollmentReport, Registration, RegistrationCheck
+from scms.services.ra.canonical import canonical_id as id_of_key
+from scms.services.ra.canonical import read_public_key
+from scms.services.ra.devices import DeviceStore
+from scms.services.ra.registration_api import CanonicalId
+
+__all__ = ["INTERNAL_CALLERS", "INTERNAL_PREFIX", "internal_router"]
+
+INTERNAL_PREFIX = "/internal/v1"
+
+INTERNAL_CALLERS: dict[str, tuple[str, ...]] = {
+    f"{INTERNAL_PREFIX}/registration-check": ("eca",),
+    f"{INTERNAL_PREFIX}/devices": ("eca",),
+}
+"""Which peer components (by the name in their mTLS client certificate) may call each internal route prefix."""
+
+
+def internal_router(store: DeviceStore, clock: Clock) -> APIRouter:
+    router = APIRouter(prefix=INTERNAL_PREFIX, tags=["internal (ECA)"])
+
+    @router.post("/registration-check", summary="The registered device behind an enrollment request",
+                 responses={404: {"description": "not registered"}})
+    def registration_check(body: RegistrationCheck) -> Registration:
+        if (body.canonical_id is None) == (body.public_key is None):
+            raise HTTPException(400, "give canonical_id or public_key, not both")
+        if body.public_key is not None:
+            try:
+                identifier = id_of_key(read_public_key(body.curve, body.public_key))
+            except ValueError as error:
+                raise HTTPException(400, str(error)) from None
+        else:
+            identifier = str(body.canonical_id)
+        device = store.get(identifier)
+        if device is None:
+            raise HTTPException(404, f"no device {identifier}")
+        return Registration.of(device)
+
+    @router.post("/devices/{canonical_id}/enrolled", summary="The ECA issued an enrollment certificate (idempotent)",
+                 responses={404: {"description": "not registered"},
+                            409: {"description": "blocked or deleted, or the certificate is another device's"}})
+    def enrolled(canonical_id: CanonicalId, body: EnrollmentReport) -> DeviceView:
+        certificate = HashedId8(bytes.fromhex(body.enrollment_certificate))
+        with registry_errors():
+            device = store.record_enrollment(canonical_id, certificate, clock())
+        return DeviceView.full(device, store.enrollment_certificates(canonical_id))
+
+    return router
