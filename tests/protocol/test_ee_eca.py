@@ -3,6 +3,7 @@ sides raise, and the OpenSCMS enrollment requests read by the ECA side."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -15,7 +16,7 @@ from scms.dot2.certificate_fields import CertificateType, ValidityPeriod
 from scms.dot2.errors import Ieee1609Error
 from scms.dot2.lint.certificate import lint_certificate
 from scms.dot2.permissions import PsidSsp
-from scms.dot2.spdu import SignerCertificate, SignerSelf, sign_certificate_request
+from scms.dot2.spdu import SignerCertificate, SignerSelf, sign_certificate_request, verify_signed
 from scms.dot2.time import Time32
 from scms.protocol._signed_pdu import sign_pdu
 from scms.protocol.ee_eca import (
@@ -200,6 +201,13 @@ def _enrol(pki: EePki, kind: CertificateType = CertificateType.IMPLICIT) -> tupl
     return key, request, issue_enrollment(pki, parse_enrollment_request(request, LATER, 60), LATER)
 
 
+def _resign(pki: EePki, response: bytes, change: Callable[[dict[str, Any]], None]) -> bytes:
+    """The ECA's response with its EcaEeCertResponse changed by `change`, signed again by the ECA."""
+    value = asn1.decode("ScmsPdu", verify_signed(response).unsecured_payload())
+    change(value["content"][1][1])
+    return sign_pdu(asn1.encode("ScmsPdu", value), pki.eca.key, pki.eca.cert, LATER)
+
+
 def test_response_to_another_request_is_refused(pki: EePki) -> None:
     key, _, response = _enrol(pki)
     other = build_enrollment_request(enrollment_fields(), key, NOW)
@@ -248,17 +256,18 @@ def test_certificate_for_another_key_is_400_64(pki: EePki) -> None:
 
 def test_implicit_certificate_with_a_wrong_reconstruction_value_is_400_64(pki: EePki) -> None:
     key, request, response = _enrol(pki)
-    payload = asn1.decode("Ieee1609Dot2Data", response)["content"][1]["tbsData"]["payload"]["data"]["content"][1]
-    value = asn1.decode("ScmsPdu", payload)
-    value["content"][1][1]["privateKeyInfo"] = bytes(31) + b"\x07"
-    forged = sign_pdu(asn1.encode("ScmsPdu", value), pki.eca.key, pki.eca.cert, LATER)
+
+    def wrong_r(value: dict[str, Any]) -> None:
+        value["privateKeyInfo"] = bytes(31) + b"\x07"
+
+    def no_r(value: dict[str, Any]) -> None:
+        del value["privateKeyInfo"]
+
     with pytest.raises(Ieee1609Error) as error:
-        read_enrollment_response(forged, request, key, pki.anchors, LATER)
+        read_enrollment_response(_resign(pki, response, wrong_r), request, key, pki.anchors, LATER)
     assert code(error) == "400-64"
-    del value["content"][1][1]["privateKeyInfo"]
-    forged = sign_pdu(asn1.encode("ScmsPdu", value), pki.eca.key, pki.eca.cert, LATER)
     with pytest.raises(Ieee1609Error, match="privateKeyInfo missing") as error:
-        read_enrollment_response(forged, request, key, pki.anchors, LATER)
+        read_enrollment_response(_resign(pki, response, no_r), request, key, pki.anchors, LATER)
     assert code(error) == "400-42"
 
 
@@ -309,3 +318,32 @@ def test_openscms_canonical_request_asks_for_the_canonical_key() -> None:
         parse_enrollment_request(data, Time32(684625225 + 5), 60, canonical_key=lookup)
     assert code(error) == "400-43"
     assert asked == ["1fcd370d3c63260493d6626a52753beaf14fb178a2e7968489de09da67dfa3a6"]
+
+
+def test_response_chain_must_start_with_the_signer(pki: EePki) -> None:
+    key, request, response = _enrol(pki)
+
+    def root_first(value: dict[str, Any]) -> None:
+        value["ecaCertChain"] = [pki.root.cert.value, pki.eca.cert.value]
+
+    with pytest.raises(Ieee1609Error, match="first certificate") as error:
+        read_enrollment_response(_resign(pki, response, root_first), request, key, pki.anchors, LATER)
+    assert code(error) == "400-40"
+
+
+def test_response_certificate_must_be_issued_by_the_signer(pki: EePki) -> None:
+    key, request, response = _enrol(pki)
+
+    def ra_certificate(value: dict[str, Any]) -> None:
+        value["certificate"] = pki.ra.cert.value
+        del value["privateKeyInfo"]
+
+    with pytest.raises(Ieee1609Error, match="is not issued by") as error:
+        read_enrollment_response(_resign(pki, response, ra_certificate), request, key, pki.anchors, LATER)
+    assert code(error) == "400-40"
+
+
+def test_reprs_name_no_key(pki: EePki) -> None:
+    _, request, _ = _enrol(pki)
+    parsed = parse_enrollment_request(request, LATER, 60)
+    assert repr(parsed) == f"EnrollmentRequest({parsed.request_hash}, implicit, canonicalId=None)"

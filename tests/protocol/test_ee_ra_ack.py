@@ -8,7 +8,7 @@ import pytest
 from scms import asn1
 from scms.crypto import HashedId8
 from scms.dot2.errors import Ieee1609Error
-from scms.dot2.spdu import HeaderInfo, Ieee1609Dot2Data, SignerCertificate, sign_data, unsecured
+from scms.dot2.spdu import HeaderInfo, Ieee1609Dot2Data, SignerCertificate, SignerDigest, sign_data, unsecured
 from scms.dot2.time import IValue, Time32
 from scms.protocol._signed_pdu import sign_pdu
 from scms.protocol.ee_ra_ack import (
@@ -116,3 +116,22 @@ def test_signed_for_a_psid_the_ra_may_not_sign_is_400_40(pki: EePki) -> None:
         read_cert_ack(ack, REQUEST, pki.ra.cert, NOW)
     assert code(error) == "400-40"
     assert read_cert_ack(sign_pdu(pdu, pki.ra.key, pki.ra.cert, NOW), REQUEST, pki.ra.cert, NOW).first_i is None
+
+
+def test_signing_needs_a_valid_certificate_and_its_key(pki: EePki) -> None:
+    expired = Time32(pki.ra.cert.validity.end + 1)
+    with pytest.raises(ValueError, match="not valid"):
+        build_cert_ack(REQUEST, 418, NEXT, pki.ra.key, pki.ra.cert, expired)
+    with pytest.raises(ValueError, match="does not belong"):
+        build_cert_ack(REQUEST, 418, NEXT, pki.eca.key, pki.ra.cert, NOW)
+
+
+def test_ack_signed_by_digest_is_400_42(pki: EePki) -> None:
+    """SignerSingleCert: the RA's certificate travels with its acknowledgement."""
+    pdu = asn1.encode("ScmsPdu", {"version": 2, "content": ("ee-ra", ("raEeCertAck", {
+        "version": 2, "generationTime": int(NOW), "requestHash": bytes(REQUEST), "nextDlTime": int(NEXT),
+    }))})
+    ack = sign_data(unsecured(pdu), header=HeaderInfo(psid=35), key=pki.ra.key, signer=SignerDigest(pki.ra.cert))
+    with pytest.raises(Ieee1609Error) as error:
+        read_cert_ack(ack, REQUEST, pki.ra.cert, NOW)  # the RA certificate is not among those given: unknown
+    assert code(error) == "400-40"

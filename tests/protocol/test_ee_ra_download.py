@@ -266,3 +266,12 @@ def test_batch_builder_bounds() -> None:
         build_batch_zip(INFO, {})
     with pytest.raises(ValueError, match="j out of range"):
         entry_name(1, -1)
+
+
+def test_corrupt_entry_is_400_42() -> None:
+    data = bytearray(build_batch_zip(INFO, RESPONSES))
+    at = bytes(data).index(RESPONSES[1])  # the stored bytes of entry j = 1
+    data[at + 10] ^= 0xFF
+    with pytest.raises(Ieee1609Error, match="1a2_1") as error:  # its CRC-32 no longer matches
+        read_batch_zip(bytes(data))
+    assert code(error) == "400-42"

@@ -10,10 +10,14 @@ from dataclasses import replace
 
 import pytest
 
+from scms import asn1
 from scms.crypto import ButterflyVariant, HashedId8, SoftwareKey
 from scms.dot2.certificate import Certificate
+from scms.dot2.certificate_builder import sign_explicit
 from scms.dot2.certificate_fields import CertificateType
 from scms.dot2.errors import Ieee1609Error
+from scms.dot2.lint.certificate import lint_certificate
+from scms.dot2.permissions import PsidSsp, Ssp
 from scms.dot2.spdu import HeaderInfo, SignerCertificate, sign_data, unsecured, verify_signed
 from scms.dot2.time import IValue, Time32
 from scms.protocol._signed_pdu import sign_pdu
@@ -35,6 +39,7 @@ from scms.protocol.ee_ra_request import (
     build_authorization_request,
     open_authorization_request,
 )
+from scms.protocol.security_mgmt_ssp import Role, security_mgmt_ssp
 
 from ._ee_fixtures import (
     FIRST_I,
@@ -247,3 +252,15 @@ def test_butterfly_response_is_read_for_its_i_and_j(
     with pytest.raises(ValueError, match=r"\(i, j\)"):
         read_authorization_response(issue_authorization(pki, request, FIRST_I, 0), secrets, NOW,
                                     trust_anchors=pki.anchors)
+
+
+def test_certificate_issued_by_another_component_is_400_40(pki: EePki) -> None:
+    keys = NonButterflyKeys(SoftwareKey.generate())
+    request, secrets = _request(pki, keys, CertificateType.EXPLICIT)
+    template = replace(request.tbs, app_permissions=(PsidSsp(35, Ssp(security_mgmt_ssp(Role.EE))),))
+    by_eca = sign_explicit(lint_certificate(template, pki.eca.cert), pki.eca.cert, pki.eca.key)
+    value = {"version": 2, "generationTime": int(NOW), "certificate": by_eca.value}
+    plain = unsecured(asn1.encode("ScmsPdu", {"version": 2, "content": ("aca-ee", ("acaEeCertResponse", value))}))
+    with pytest.raises(Ieee1609Error, match="not an ACA") as error:
+        read_authorization_response(plain, secrets, NOW, trust_anchors=pki.anchors, intermediates=[pki.eca.cert])
+    assert code(error) == "400-40"

@@ -322,3 +322,37 @@ def test_openscms_signed_request_needs_its_eca(pki: EePki) -> None:
         _open(pki, seal_for_ra(inner, pki.ra.cert), now=Time32(665963676 + 5))
     assert code(error) == "400-40"
 
+
+
+def _with_additional_params(pki: EePki, key: Any, params: tuple[str, Any]) -> bytes:
+    ee = enrol(pki)
+    tbs = replace(authorization_fields(), verification_key=key).tbs_value()
+    request = {"version": 2, "generationTime": int(NOW), "type": "implicit", "tbsCert": tbs, "additionalParams": params}
+    pdu = asn1.encode("ScmsPdu", {"version": 2, "content": ("ee-ra", ("eeRaCertRequest", request))})
+    signed = sign_certificate_request(pdu, key=ee.private_key, signer=SignerCertificate(ee.certificate))
+    return seal_for_ra(signed, pki.ra.cert)
+
+
+def test_butterfly_keys_must_be_p256(pki: EePki) -> None:
+    p384 = SoftwareKey.generate(Curve.P384).public_point
+    with pytest.raises(Ieee1609Error, match="P-256") as error:
+        _open(pki, _with_additional_params(pki, p384, ("unified", ("aes128", bytes(16)))))
+    assert code(error) == "400-64"
+
+
+def test_unusable_encryption_caterpillar_is_400_64(pki: EePki) -> None:
+    keys = ButterflyKeys.generate(ButterflyVariant.ORIGINAL)
+    kind, original = keys.params().to_coer()
+    # x = 1 is not the x of a P-256 point (1 - 3 + b is not a square mod p): the compressed key names no point
+    original["encryptionKey"] = {"supportedSymmAlg": "aes128Ccm",
+                                 "publicKey": ("eciesNistP256", ("compressed-y-0", (1).to_bytes(32, "big")))}
+    with pytest.raises(Ieee1609Error, match="additionalParams original") as error:
+        _open(pki, _with_additional_params(pki, keys.request_key, (kind, original)))
+    assert code(error) == "400-64"
+
+
+def test_reprs_show_no_secret(pki: EePki) -> None:
+    keys = NonButterflyKeys(SoftwareKey.generate(), SoftwareKey.generate())
+    assert repr(keys) == "NonButterflyKeys([secure], encrypted response)"
+    assert repr(NonButterflyKeys(SoftwareKey.generate())) == "NonButterflyKeys([secure])"
+    assert repr(receiver(pki)) == f"RaReceiver({pki.ra.cert}, [secure])"

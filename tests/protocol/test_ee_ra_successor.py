@@ -53,6 +53,7 @@ def _renew(pki: EePki, current: EnrollmentResult, kind: CertificateType, now: Ti
     request = _open(pki, data, now, check=lambda cert, _: seen.append(cert))
     assert seen == [current.certificate] and request.enrollment_certificate == current.certificate
     assert request.eca_request == inner and request.generation_time == now
+    assert repr(request) == f"SuccessorRequest({request.request_hash}, by {current.certificate})"
     ack = build_enrollment_ack(CertInfo(request.request_hash, IValue(418), Time32(now + 60), now), pki.ra.key,
                                pki.ra.cert, now)
     info = read_enrollment_ack(ack, request.request_hash, pki.ra.cert, now)
