@@ -11,21 +11,18 @@ NULL`; standards notes §7.3). Layouts and rationale: docs/api-protocol-internal
 `(i - iFirst) * jMax + j` is plv(i, j). The response answers the request's chains in order. Nothing in either
 message names a device: the RA keeps which chain identifiers belong to which device.
 
-Parsing is strict and bounded: exact key sets, integers that are integers, canonical base64, the counts capped
-(`MAX_CHAINS`, `MAX_PLVS`); anything else is 400-42.
+Parsing is strict and bounded (`_json_message`): exact key sets, integers that are integers, canonical base64, the
+counts capped (`MAX_CHAINS`, `MAX_PLVS`); anything else is 400-42.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from scms.dot2.errors import ErrorCode, Ieee1609Error
 from scms.dot2.spdu import SymmetricEncryptionKey
+from scms.protocol._json_message import MESSAGE_VERSION, JsonReader, b64, dump_message
 from scms.protocol.encrypted_plv import EncryptedPlv
 from scms.protocol.la import CHAIN_ID_SIZE, MAX_I, MAX_J, ChainPlvs, LinkageChain, encrypted_pre_linkage_values
 
@@ -39,65 +36,16 @@ __all__ = [
     "answer_plv_request",
 ]
 
-PLV_MESSAGE_VERSION = 1
+PLV_MESSAGE_VERSION = MESSAGE_VERSION
 MAX_CHAINS = 1024
 """Chains in one message: a batch of devices, not a way to make an LA work for minutes on one call."""
 MAX_PLVS = 1 << 18
 """Pre-linkage values in one message (a device-year is 52 x 20 = 1040 per chain)."""
+_ENC_PLV_MAX = 128
+"""An EncryptedIndividualPLV is 104 octets."""
 
-
-def _fail(detail: str) -> Ieee1609Error:
-    return Ieee1609Error(ErrorCode.FAILED_PARSING, f"PLV message: {detail}")
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def _unb64(text: object, what: str) -> bytes:
-    if not isinstance(text, str):
-        raise _fail(f"{what} is not a base64 string")
-    try:
-        data = base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        raise _fail(f"{what} is not base64") from None
-    if _b64(data) != text:
-        raise _fail(f"{what} is not canonical base64")
-    return data
-
-
-def _int(value: object, what: str, low: int, high: int) -> int:
-    if type(value) is not int or not low <= value <= high:
-        raise _fail(f"{what} is not an integer in {low}..{high}")
-    return value
-
-
-def _object(value: object, keys: set[str], what: str) -> dict[str, Any]:
-    if not isinstance(value, dict) or set(value) != keys:
-        raise _fail(f"{what} must have exactly the keys {sorted(keys)}")
-    return value
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result = dict(pairs)
-    if len(result) != len(pairs):
-        raise _fail("duplicate key")
-    return result
-
-
-def _load(data: bytes, kind: str, keys: set[str]) -> dict[str, Any]:
-    try:
-        message = json.loads(data, object_pairs_hook=_no_duplicates)
-    except (UnicodeDecodeError, ValueError):
-        raise _fail("not JSON") from None
-    message = _object(message, keys, "the message")
-    _int(message["version"], "version", PLV_MESSAGE_VERSION, PLV_MESSAGE_VERSION)
-    if message["type"] != kind:
-        raise _fail(f"type is not {kind}")
-    chains = message["chains"]
-    if not isinstance(chains, list) or not 1 <= len(chains) <= MAX_CHAINS:
-        raise _fail(f"chains is a list of 1..{MAX_CHAINS}")
-    return message
+_REQUEST = JsonReader("plv-request")
+_RESPONSE = JsonReader("plv-response")
 
 
 @dataclass(frozen=True)
@@ -119,19 +67,19 @@ class PlvChainRequest:
             raise ValueError(f"jMax is 1..{MAX_J}")
 
     def to_json_value(self) -> dict[str, Any]:
-        chain_id = None if self.chain_id is None else _b64(self.chain_id)
+        chain_id = None if self.chain_id is None else b64(self.chain_id)
         return {"chainId": chain_id, "iFirst": self.i_first, "iCount": self.i_count, "jMax": self.j_max}
 
     @classmethod
-    def from_json_value(cls, value: object) -> PlvChainRequest:
-        fields = _object(value, {"chainId", "iFirst", "iCount", "jMax"}, "a chain request")
+    def from_json_value(cls, value: object, reader: JsonReader = _REQUEST) -> PlvChainRequest:
+        fields = reader.record(value, {"chainId", "iFirst", "iCount", "jMax"}, "a chain request")
         raw_id = fields["chainId"]
-        chain_id = None if raw_id is None else _unb64(raw_id, "chainId")
+        chain_id = None if raw_id is None else reader.octets(raw_id, "chainId", CHAIN_ID_SIZE)
         if chain_id is not None and len(chain_id) != CHAIN_ID_SIZE:
-            raise _fail("chainId is 16 octets")
-        i_first = _int(fields["iFirst"], "iFirst", 0, MAX_I)
-        i_count = _int(fields["iCount"], "iCount", 1, MAX_I + 1 - i_first)
-        return cls(chain_id, i_first, i_count, _int(fields["jMax"], "jMax", 1, MAX_J))
+            raise reader.fail("chainId is 16 octets")
+        i_first = reader.integer(fields["iFirst"], "iFirst", 0, MAX_I)
+        i_count = reader.integer(fields["iCount"], "iCount", 1, MAX_I + 1 - i_first)
+        return cls(chain_id, i_first, i_count, reader.integer(fields["jMax"], "jMax", 1, MAX_J))
 
 
 @dataclass(frozen=True)
@@ -145,16 +93,16 @@ class PlvRequest:
             raise ValueError(f"1..{MAX_CHAINS} chains and at most {MAX_PLVS} pre-linkage values per message")
 
     def to_json(self) -> bytes:
-        chains = [chain.to_json_value() for chain in self.chains]
-        return json.dumps({"version": PLV_MESSAGE_VERSION, "type": "plv-request", "chains": chains}).encode()
+        return dump_message(_REQUEST.kind, chains=[chain.to_json_value() for chain in self.chains])
 
     @classmethod
     def from_json(cls, data: bytes) -> PlvRequest:
         """LA: parse a request; 400-42 for anything but the documented layout within the caps."""
-        message = _load(data, "plv-request", {"version", "type", "chains"})
-        chains = tuple(PlvChainRequest.from_json_value(chain) for chain in message["chains"])
+        message = _REQUEST.load(data, {"chains"})
+        chains = tuple(PlvChainRequest.from_json_value(c) for c in _REQUEST.items(message["chains"], "chains",
+                                                                                   MAX_CHAINS))
         if _plv_count(chains) > MAX_PLVS:
-            raise _fail(f"more than {MAX_PLVS} pre-linkage values asked")
+            raise _REQUEST.fail(f"more than {MAX_PLVS} pre-linkage values asked")
         return cls(chains)
 
 
@@ -172,25 +120,24 @@ class PlvResponse:
     def to_json(self) -> bytes:
         chains = [
             {
-                "chainId": _b64(chain.chain_id),
+                "chainId": b64(chain.chain_id),
                 "iFirst": chain.i_first,
                 "iCount": chain.i_count,
                 "jMax": chain.j_max,
-                "encPlvs": [_b64(plv.data) for plv in chain.enc_plvs],
+                "encPlvs": [b64(plv.data) for plv in chain.enc_plvs],
             }
             for chain in self.chains
         ]
-        message = {"version": PLV_MESSAGE_VERSION, "type": "plv-response", "laId": self.la_id, "chains": chains}
-        return json.dumps(message).encode()
+        return dump_message(_RESPONSE.kind, laId=self.la_id, chains=chains)
 
     @classmethod
     def from_json(cls, data: bytes, request: PlvRequest) -> PlvResponse:
         """RA: parse the answer to `request`; 400-42 unless it answers exactly that request, every value decodes
         as an EncryptedIndividualPLV and every one comes from the LA the response names."""
-        message = _load(data, "plv-response", {"version", "type", "laId", "chains"})
-        la_id = _int(message["laId"], "laId", 0, 0xFFFF)
-        if len(message["chains"]) != len(request.chains):
-            raise _fail("the response does not answer every chain of the request")
+        message = _RESPONSE.load(data, {"laId", "chains"})
+        la_id = _RESPONSE.integer(message["laId"], "laId", 0, 0xFFFF)
+        if len(_RESPONSE.items(message["chains"], "chains", MAX_CHAINS)) != len(request.chains):
+            raise _RESPONSE.fail("the response does not answer every chain of the request")
         chains = tuple(
             _chain_plvs(value, asked, la_id) for value, asked in zip(message["chains"], request.chains, strict=True)
         )
@@ -198,18 +145,19 @@ class PlvResponse:
 
 
 def _chain_plvs(value: object, asked: PlvChainRequest, la_id: int) -> ChainPlvs:
-    fields = _object(value, {"chainId", "iFirst", "iCount", "jMax", "encPlvs"}, "a chain response")
-    answered = PlvChainRequest.from_json_value({k: v for k, v in fields.items() if k != "encPlvs"})
+    reader = _RESPONSE
+    fields = reader.record(value, {"chainId", "iFirst", "iCount", "jMax", "encPlvs"}, "a chain response")
+    answered = PlvChainRequest.from_json_value({k: v for k, v in fields.items() if k != "encPlvs"}, reader)
     if answered.chain_id is None or asked.chain_id not in (None, answered.chain_id):
-        raise _fail("the chain identifier does not answer the request")
+        raise reader.fail("the chain identifier does not answer the request")
     if (answered.i_first, answered.i_count, answered.j_max) != (asked.i_first, asked.i_count, asked.j_max):
-        raise _fail("the i / j ranges do not answer the request")
+        raise reader.fail("the i / j ranges do not answer the request")
     texts = fields["encPlvs"]
     if not isinstance(texts, list) or len(texts) != asked.i_count * asked.j_max:
-        raise _fail("encPlvs holds one value per (i, j)")
-    plvs = tuple(EncryptedPlv.from_bytes(_unb64(text, "encPlvs entry")) for text in texts)
+        raise reader.fail("encPlvs holds one value per (i, j)")
+    plvs = tuple(EncryptedPlv.from_bytes(reader.octets(text, "encPlvs entry", _ENC_PLV_MAX)) for text in texts)
     if any(plv.la_id != la_id for plv in plvs):
-        raise _fail(f"an encrypted pre-linkage value does not come from LA {la_id}")
+        raise reader.fail(f"an encrypted pre-linkage value does not come from LA {la_id}")
     return ChainPlvs(answered.chain_id, asked.i_first, asked.i_count, asked.j_max, plvs)
 
 
