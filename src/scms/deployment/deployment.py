@@ -18,13 +18,13 @@ from scms.deployment.config_file import load_config
 from scms.deployment.errors import DeploymentError, KeyFileError
 from scms.deployment.keystore import load_private_key, load_symmetric_key, read_secret_file
 from scms.deployment.layout import ENCRYPTION, SIGNING, Layout
-from scms.deployment.manifest import Manifest, read_manifest
+from scms.deployment.manifest import CertificateEntry, Manifest, read_manifest
 from scms.deployment.policy import DevicePolicy, GlobalPolicy, load_device_policy, load_global_policy
 from scms.dot2.certificate import Certificate
 from scms.dot2.errors import Ieee1609Error
 from scms.dot2.spdu.encryption_key import SymmetricEncryptionKey
 
-__all__ = ["Deployment", "load_deployment"]
+__all__ = ["Deployment", "load_deployment", "read_certificate"]
 
 
 @dataclass(frozen=True)
@@ -116,20 +116,22 @@ class Deployment:
         return {key: self.read(file) for key, (_, file) in newest.items()}
 
 
+def read_certificate(layout: Layout, entry: CertificateEntry) -> Certificate:
+    """The certificate a manifest entry names, decoded strictly and checked against the entry's HashedId8."""
+    path = layout.root / entry.file
+    try:
+        certificate = Certificate.from_bytes(path.read_bytes())
+    except OSError as error:
+        raise DeploymentError(f"{path}: cannot read ({error.strerror or error})") from None
+    except Ieee1609Error as error:
+        raise DeploymentError(f"{path}: not a certificate ({error})") from None
+    if certificate.hashed_id8().hex() != entry.hashed_id8:
+        raise DeploymentError(f"{path}: HashedId8 {certificate.hashed_id8().hex()} != manifest {entry.hashed_id8}")
+    return certificate
+
+
 def _certificates(layout: Layout, manifest: Manifest) -> dict[str, Certificate]:
-    certificates: dict[str, Certificate] = {}
-    for name, entry in manifest.certificates.items():
-        path = layout.root / entry.file
-        try:
-            certificate = Certificate.from_bytes(path.read_bytes())
-        except OSError as error:
-            raise DeploymentError(f"{path}: cannot read ({error.strerror or error})") from None
-        except Ieee1609Error as error:
-            raise DeploymentError(f"{path}: not a certificate ({error})") from None
-        if certificate.hashed_id8().hex() != entry.hashed_id8:
-            raise DeploymentError(f"{path}: HashedId8 {certificate.hashed_id8().hex()} != manifest {entry.hashed_id8}")
-        certificates[name] = certificate
-    return certificates
+    return {name: read_certificate(layout, entry) for name, entry in manifest.certificates.items()}
 
 
 def load_deployment(directory: Path) -> Deployment:

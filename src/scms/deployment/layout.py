@@ -4,14 +4,16 @@
       scms.toml                      the configuration every component reads (no secrets: paths only)
       deployment.json                the manifest: what init (and later operations) produced, by name
       public/                        what any component or device may read
-        certificates/<name>.oer      every CA, component and elector certificate (COER)
+        certificates/<name>.oer      every CA, component and elector certificate (COER); <name>-<g>.oer for the
+                                     g-th certificate of a component (rotation, a new root; g >= 2)
         ctl/ctl_<series>_<seq>.oer   MultiSignedCtlSpdu, one per CTL sequence number (1609.2.1 §8.6 names)
         ccf/ccf_<version>.oer        CertificateChainSpdu (version in hex; 1609.2.1 §8.4 names)
         crl/crl_<craca>_<series>_<n>.oer   SecuredCrl, n-th CRL of that CRACA (HashedId8 hex) and series
         composite-crl/composite-crl_<version>.oer   CompositeCrlSpdu (version in hex; 1609.2.1 §8.5 names)
         policy/global.json, policy/device-<type>.json
       <component>/                   one directory per component, mode 0700, read by that component only
-        keys/<purpose>.key (+ .json) its private keys (mode 0600; `scms.deployment.keystore`)
+        keys/<purpose>.key (+ .json) its private keys (mode 0600; `scms.deployment.keystore`); <purpose>-<g>.key
+                                     for the keys of its g-th certificate
         secrets/                     its other secrets (the RA's registration operator token)
         data/<component>.sqlite      its database (default; `scms.toml` may name another)
 
@@ -68,6 +70,12 @@ def plv_key_purpose(peer: str) -> str:
     return f"plv-{peer}"
 
 
+def _versioned(name: str, generation: int) -> str:
+    if generation < 1:
+        raise ValueError("generations are numbered from 1")
+    return name if generation == 1 else f"{name}-{generation}"
+
+
 @dataclass(frozen=True)
 class Layout:
     """The paths of the deployment rooted at `root`."""
@@ -90,8 +98,9 @@ class Layout:
     def certificates_dir(self) -> Path:
         return self.public_dir / "certificates"
 
-    def certificate(self, name: str) -> Path:
-        return self.certificates_dir / f"{name}.oer"
+    def certificate(self, name: str, generation: int = 1) -> Path:
+        """The `generation`-th certificate of component `name` (1: the one init made)."""
+        return self.certificates_dir / f"{_versioned(name, generation)}.oer"
 
     def ctl(self, series_id: bytes, sequence: int) -> Path:
         return self.public_dir / "ctl" / f"ctl_{series_id.hex()}_{sequence}.oer"
@@ -122,8 +131,9 @@ class Layout:
     def key_dir(self, component: str) -> Path:
         return self.component_dir(component) / "keys"
 
-    def key_file(self, component: str, purpose: str) -> Path:
-        return self.key_dir(component) / f"{purpose}.key"
+    def key_file(self, component: str, purpose: str, generation: int = 1) -> Path:
+        """The key of `purpose` that goes with the component's `generation`-th certificate."""
+        return self.key_dir(component) / f"{_versioned(purpose, generation)}.key"
 
     def secrets_dir(self, component: str) -> Path:
         return self.component_dir(component) / "secrets"

@@ -2,7 +2,9 @@
 
 It is public (no secret): each certificate with its file, HashedId8 and issuer; each component's key files; the
 CTLs, CCF, CRLs and composite CRL with their files and numbers; the policy files. Paths are relative to the
-deployment directory. `format_version` is the version of this layout; later operations append to the lists.
+deployment directory. `format_version` is the version of this layout; later operations (`scms manager ...`) append
+to the lists: `certificates` and `keys` name each component's current certificate and keys, `history` the ones a
+rotation, a new root or a removed elector replaced (kept, with their files and keys, never deleted).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ __all__ = [
     "CrlEntry",
     "CtlEntry",
     "Manifest",
+    "PastCertificate",
     "VersionedFile",
     "dump_manifest",
     "read_manifest",
@@ -46,6 +49,19 @@ class CertificateEntry(BaseModel):
     """The component that issued it; None for a self-signed certificate (root CA, electors)."""
     role: str
     """Its `SecurityMgmtSsp` role (1609.2.1 §6.3): elector, root, ica, crl, eca, ra, aca, la, ma."""
+
+
+class PastCertificate(CertificateEntry):
+    """A certificate that a later operation replaced (rotation, a new root) or removed (an elector); its files stay."""
+
+    component: str
+    """The component it belonged to (root, ica, eca, elector-2, ...)."""
+    keys: dict[str, str] = {}
+    """Key purpose -> key file of that certificate (still on disk, mode 0600)."""
+    until: int = Field(ge=0, le=0xFFFFFFFF)
+    """Time32 at which it was replaced or removed (it stays valid until its own expiry unless its root is removed)."""
+    successor: str | None = Field(default=None, pattern=_HEX8)
+    """HashedId8 (hex) of the certificate that replaced it; None when it was removed."""
 
 
 class CtlEntry(BaseModel):
@@ -103,6 +119,8 @@ class Manifest(BaseModel):
     """Device type -> policy file."""
     secrets: dict[str, dict[str, str]] = {}
     """Component -> secret name -> file (e.g. ra -> operator-token)."""
+    history: tuple[PastCertificate, ...] = ()
+    """Certificates replaced or removed by later operations, oldest first."""
 
 
 def dump_manifest(manifest: Manifest) -> bytes:

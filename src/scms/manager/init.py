@@ -24,6 +24,7 @@ from scms.deployment.config_file import check_config
 from scms.deployment.errors import DeploymentError
 from scms.deployment.layout import CONFIG_FILE, MANIFEST_FILE, Layout
 from scms.deployment.manifest import Manifest
+from scms.deployment.publication import CCF_COMPONENTS
 from scms.dot2.time import Time32
 from scms.manager.crls import initial_crls
 from scms.manager.hierarchy import Hierarchy, build_hierarchy
@@ -34,10 +35,6 @@ from scms.protocol.ccf import build_ccf
 from scms.protocol.composite_crl import build_composite_crl
 
 __all__ = ["CCF_COMPONENTS", "build_deployment", "init_deployment"]
-
-CCF_COMPONENTS = ("ica", "eca", "aca", "ra", "ma", "crl-signer")
-"""Certificates the CCF carries beside its home CTL (1609.2.1 §8.4: the CA and MA certificates; also the RA's,
-which EEs encrypt to, and the CRL signer's, which verifies the CRLs)."""
 
 _TEMP_PREFIX = ".scms-init-"
 

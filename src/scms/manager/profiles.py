@@ -27,7 +27,9 @@ from typing import NamedTuple
 from scms import asn1
 from scms.crypto import Point
 from scms.deployment.config import DeploymentConfig
+from scms.deployment.layout import SERVICE_COMPONENTS
 from scms.deployment.regions import RegionSpec
+from scms.deployment.roles import ROLES
 from scms.dot2.certificate import Certificate
 from scms.dot2.certificate_fields import DURATION_UNITS, CertificateId, PublicEncryptionKey, ValidityPeriod
 from scms.dot2.certificate_template import CertificateTemplate
@@ -49,14 +51,7 @@ __all__ = [
     "validity_within",
 ]
 
-COMPONENT_ROLES: dict[str, Role] = {
-    "eca": Role.ECA,
-    "ra": Role.RA,
-    "aca": Role.ACA,
-    "la1": Role.LA,
-    "la2": Role.LA,
-    "ma": Role.MA,
-}
+COMPONENT_ROLES: dict[str, Role] = {name: ROLES[name] for name in SERVICE_COMPONENTS}
 """The SecurityMgmtSsp role of each component the ICA certifies."""
 
 _ALL_PSIDS = (PsidGroupPermissions(None, min_chain_length=1, chain_length_range=UNBOUNDED, app=True, enrol=True),)
