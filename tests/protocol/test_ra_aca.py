@@ -4,6 +4,8 @@ directly, so it checks the ACA's output independently of the protocol code that 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from scms.crypto import (
@@ -37,6 +39,7 @@ from scms.protocol.butterfly_params import ButterflyKeys
 from scms.protocol.la import LinkageChain, encrypted_pre_linkage_values, linkage_revocation, linkage_seed_release
 from scms.protocol.ra_aca import butterfly_request
 from scms.protocol.ra_aca_request import LinkageInfo, sign_ra_aca_request, verify_ra_aca_request
+from vectors import case, case_params, unhex
 
 from ._aca_fixtures import (
     CRL_SERIES,
@@ -198,3 +201,28 @@ def test_released_seeds_revoke_the_issued_certificates(pki: AcaPki, chains: tupl
     assert crl_status(I_CERT - 1, 3) is RevocationStatus.REVOKED
     assert crl_status(I_CERT - 1, 2) is RevocationStatus.NOT_REVOKED  # j = 2 is not below jmax
     assert crl_status(I_CERT + 1, 20) is RevocationStatus.NOT_REVOKED  # revoked from the next i-period on
+
+
+@pytest.mark.parametrize("param", case_params("camp/linkage-values.json"))
+def test_camp_linkage_vector_in_an_issued_certificate(pki: AcaPki, param: tuple[str, int | None]) -> None:
+    """Two LAs holding the CAMP vector's seeds and LaIds: the certificate the ACA issues for (i, j) carries the
+    vector's lv(i, j)."""
+    vector = case(param)
+    i, j = vector["i"], vector["j"]
+    chains = tuple(
+        LinkageChain(int(vector[f"la_id_{n}"], 16), bytes(16), i, unhex(vector[f"linkage_seed_{n}"])) for n in (1, 2)
+    )
+    keys = {chain.la_id: pki.plv_keys[LA1 if n == 0 else LA2] for n, chain in enumerate(chains)}
+    plvs = [encrypted_pre_linkage_values(c, i, 1, j + 1, keys[c.la_id]).plv(i, j) for c in chains]
+    device = ButterflyKeys.generate(ButterflyVariant.ORIGINAL)
+    request = butterfly_request(device.params(), i, j, pseudonym_template(i), LinkageInfo(*plvs),
+                                CertificateType.EXPLICIT, IPERIODS.start(i))
+    verified = verify_ra_aca_request(sign_ra_aca_request(request, pki.ra.key, pki.ra.cert), IPERIODS.start(i),
+                                     check_ra=pki.check)
+    issuer = replace(pki.issuer(), plv_keys=keys)
+    answer = open_aca_ra_response(issue_pseudonym(verified, issuer, IPERIODS.start(i)), IPERIODS.start(i),
+                                  check_aca=pki.check)
+    response = open_ee_spdu(answer.ee_spdu, answer.kind, device.response_decryption_key(i, j), pki.aca.cert)
+    linkage = Certificate.from_bytes(response["certificate"]).id.linkage
+    assert linkage is not None and int(linkage.i_cert) == i
+    assert linkage.linkage_value == unhex(vector["expected_lv"])
