@@ -262,6 +262,8 @@ def test_key_material_is_checked() -> None:
         ButterflyKeys(ButterflyVariant.UNIFIED, keys.signing_caterpillar, b"short")
     with pytest.raises(ValueError, match="P-256"):
         ButterflyKeys(ButterflyVariant.UNIFIED, SoftwareKey.generate(Curve.P384), bytes(16))
+    with pytest.raises(ValueError, match="P-256"):
+        replace(keys, encryption_caterpillar=SoftwareKey.generate(Curve.P384))
     params = keys.params()
     assert isinstance(params, ButterflyParams) and params.to_coer()[0] == "original"
 

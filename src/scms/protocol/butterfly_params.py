@@ -140,7 +140,8 @@ class ButterflyKeys:
 
     def __post_init__(self) -> None:
         _check(self.variant, self.signing_expansion, self.encryption_caterpillar, self.encryption_expansion)
-        if self.signing_caterpillar.curve is not Curve.P256:
+        keys = (self.signing_caterpillar, self.encryption_caterpillar)
+        if any(key is not None and key.curve is not Curve.P256 for key in keys):
             raise ValueError("butterfly keys are P-256 keys")
 
     @classmethod
