@@ -8,6 +8,7 @@ the signed data holds the encrypted data in unsecuredData, as the `Ieee1609Dot2D
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import pytest
@@ -94,6 +95,18 @@ def receiver(
 def code(error: pytest.ExceptionInfo[Ieee1609Error]) -> str:
     """The `Ieee-1609.2.1-Error` value of a raised error, e.g. "400-43"."""
     return error.value.header_value
+
+
+def check_time_rules(open_at: Callable[[Time32], object], generated: Time32, max_age: int, too_old: str) -> None:
+    """A request generated at `generated`, opened with `max_age`: 400-50 one second before, `too_old` one second
+    after max_age, accepted at exactly max_age."""
+    with pytest.raises(Ieee1609Error) as error:
+        open_at(Time32(generated - 1))
+    assert code(error) == "400-50"
+    with pytest.raises(Ieee1609Error) as error:
+        open_at(Time32(generated + max_age + 1))
+    assert code(error) == too_old
+    open_at(Time32(generated + max_age))
 
 
 def _role(role: Role) -> PsidSsp:

@@ -28,7 +28,17 @@ from scms.protocol.ee_ra_successor import SuccessorRequest, build_successor_requ
 from scms.protocol.ra_receiver import seal_for_ra
 from vectors import VECTORS_DIR, read_bytes
 
-from ._ee_fixtures import NOW, EePki, code, enrol, enrollment_fields, issue_enrollment, make_ee_pki, receiver
+from ._ee_fixtures import (
+    NOW,
+    EePki,
+    check_time_rules,
+    code,
+    enrol,
+    enrollment_fields,
+    issue_enrollment,
+    make_ee_pki,
+    receiver,
+)
 
 LATER = Time32(NOW + 20)
 
@@ -91,13 +101,7 @@ def _successor(pki: EePki, now: Time32 = NOW) -> bytes:
 
 
 def test_generation_time_rules(pki: EePki) -> None:
-    data = _successor(pki)
-    with pytest.raises(Ieee1609Error) as error:
-        _open(pki, data, now=Time32(NOW - 1))
-    assert code(error) == "400-50"
-    with pytest.raises(Ieee1609Error) as error:
-        _open(pki, data, now=Time32(NOW + 61))
-    assert code(error) == "400-77"
+    check_time_rules(lambda now: _open(pki, _successor(pki), now=now), NOW, 60, "400-77")
 
 
 def test_transport_errors(pki: EePki) -> None:
