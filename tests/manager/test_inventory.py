@@ -7,24 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from scms.deployment import DeploymentConfig, load_deployment
+from scms.deployment import load_deployment
 from scms.deployment.inventory import load_inventory
 from scms.deployment.layout import Layout
 from scms.deployment.manifest import read_manifest
 from scms.deployment.publication import CCF_COMPONENTS, ccf_certificates, composite_crl_entries, home_trust
-from scms.manager import init_deployment
 from scms.protocol import parse_ccf, parse_composite_crl
 
-from ._deployment import LATER, NOW
+from ._deployment import LATER
 from ._trust import read_manifest as manifest_json
 from ._trust import write_manifest
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("inventory") / "d"
-    init_deployment(directory, DeploymentConfig(), NOW)
-    return directory
 
 
 def test_generation_names(tmp_path: Path) -> None:
