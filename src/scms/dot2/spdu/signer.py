@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from scms.asn1 import Encoded
 from scms.dot2.certificate import Certificate
 
 __all__ = ["SignerCertificate", "SignerDigest", "SignerForm", "SignerSelf"]
@@ -54,7 +55,8 @@ class SignerCertificate:
     certificate: Certificate
 
     def to_coer(self) -> tuple[str, Any]:
-        return ("certificate", [self.certificate.value])
+        # The canonical bytes go in as they are (no re-encoding of the certificate value for every signature).
+        return ("certificate", [Encoded("Certificate", self.certificate.canonical_bytes)])
 
     @property
     def signer_input(self) -> bytes:
