@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scms.asn1 import Encoded, EncodeError, decode, encode, qualified_name, type_names
+from scms.asn1 import CodecError, Encoded, EncodeError, decode, encode, qualified_name, type_names
 from scms.asn1._compile import compiled
 from scms.asn1._fast_io import FastDecoder
 from scms.asn1.codec import _fast_decode, _fast_encode, _raw_encode
@@ -166,3 +166,22 @@ def test_damaged_input_the_fast_decoder_takes_is_taken_alike_by_the_hardened_dec
     fast = _fast_decoded(type_name, bytes(damaged))
     if fast is not None:
         assert fast == _hardened(type_name, bytes(damaged))
+
+
+@pytest.mark.parametrize(
+    ("encoding", "defect"),
+    [
+        ("81810102", "a padding bit set in the preamble"),
+        ("80810101", "a DEFAULT component sent with its default value (minChainLength 1)"),
+        ("80810300012c", "an INTEGER in more octets than it needs (300 as 00 01 2c)"),
+        ("8081810201 2c", "a length determinant in the long form for a short length"),
+        ("808102012c00", "trailing bytes"),
+        ("808102", "truncated"),
+    ],
+)
+def test_non_canonical_or_broken_input_is_left_to_the_hardened_decoder(encoding: str, defect: str) -> None:
+    data = bytes.fromhex(encoding.replace(" ", ""))
+    fast = _fast_decoded("PsidGroupPermissions", data)
+    assert fast is None or fast[1] != len(data), defect  # not taken whole
+    with pytest.raises(CodecError):
+        decode("PsidGroupPermissions", data)

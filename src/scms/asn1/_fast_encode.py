@@ -72,34 +72,29 @@ def _bail(value: Any, out: bytearray) -> None:
 
 class _Builder:
     def __init__(self) -> None:
-        self._built: dict[tuple[int, int], Encode] = {}
-
-    def component(self, node: Any, checker: Any, schema: _schema.Node) -> Encode:
-        """The encoder of a component: its node's, also taking an `Encoded` of the component's declared type."""
-        encode = self.build(node, checker, schema)
-        if not schema.names or schema.kind not in ("sequence", "choice", "list"):
-            return encode
-        return _or_encoded(encode, frozenset(schema.names))
+        self._built: dict[tuple[int, int, frozenset[str]], Encode] = {}
 
     def build(self, node: Any, checker: Any, schema: _schema.Node) -> Encode:
+        """The encoder of a node; a SEQUENCE, CHOICE or SEQUENCE OF also takes an `Encoded` of its declared type."""
         # As in _harden._walk: a Recursive node on one side only stands for the type it refers to.
         if isinstance(checker, _chk.Recursive) and not isinstance(node, _oer.Recursive):
             checker = checker.inner
-        key = (id(node), id(checker))
+        passes = frozenset(schema.names) if schema.kind in ("sequence", "choice", "list") else frozenset()
+        key = (id(node), id(checker), passes)
         if key not in self._built:
             self._built[key] = _bail  # placeholder while building (recursion goes through _recursive)
-            self._built[key] = self._make(node, checker, schema)
+            self._built[key] = self._make(node, checker, schema, passes)
         return self._built[key]
 
-    def _make(self, node: Any, checker: Any, schema: _schema.Node) -> Encode:
+    def _make(self, node: Any, checker: Any, schema: _schema.Node, passes: frozenset[str]) -> Encode:
         if isinstance(node, _oer.Recursive):
             return self._recursive(node, checker, schema)
         if isinstance(node, _oer.MembersType):
-            return self._members(node, checker, schema)
+            return self._members(node, checker, schema, passes)
         if isinstance(node, _oer.Choice):
-            return self._choice(node, checker, schema)
+            return self._choice(node, checker, schema, passes)
         if isinstance(node, _oer.ArrayType):
-            return self._array(node, checker, schema)
+            return self._array(node, checker, schema, passes)
         if isinstance(node, _oer.Integer):
             return _integer(node, checker)
         if isinstance(node, _oer.OctetString):
@@ -134,7 +129,7 @@ class _Builder:
 
         return encode
 
-    def _members(self, node: Any, checker: Any, schema: _schema.Node) -> Encode:
+    def _members(self, node: Any, checker: Any, schema: _schema.Node, passes: frozenset[str]) -> Encode:
         by_name = {member.name: member for member in checker.members}
         names = frozenset(m.name for m in node.root_members + (node.additions or []))
         extensible = node.additions is not None
@@ -143,14 +138,17 @@ class _Builder:
         pad = 8 * preamble_bytes - preamble_bits
         flags = [(m.name, m.optional, m.default) for m in node.optionals]
         members = [
-            (m.name, self.component(m, by_name[m.name], schema.members[m.name]), m.optional or m.default is not None,
+            (m.name, self.build(m, by_name[m.name], schema.members[m.name]), m.optional or m.default is not None,
              m.default)
             for m in node.root_members
         ]
-        additions = [(m.name, self.component(m, by_name[m.name], schema.members[m.name])) for m in node.additions or ()]
+        additions = [(m.name, self.build(m, by_name[m.name], schema.members[m.name])) for m in node.additions or ()]
 
         def encode(value: Any, out: bytearray) -> None:
-            if type(value) is not dict or not value.keys() <= names:
+            if type(value) is not dict:
+                _encoded(value, passes, out)
+                return
+            if not value.keys() <= names:
                 raise _BAIL
             start = len(out)
             bits = 0
@@ -171,10 +169,10 @@ class _Builder:
 
         return encode
 
-    def _choice(self, node: Any, checker: Any, schema: _schema.Node) -> Encode:
+    def _choice(self, node: Any, checker: Any, schema: _schema.Node, passes: frozenset[str]) -> Encode:
         def alternatives(members: list[Any]) -> dict[str, tuple[bytes, Encode]]:
             return {
-                m.name: (bytes(m.tag), self.component(m, checker.name_to_member[m.name], schema.members[m.name]))
+                m.name: (bytes(m.tag), self.build(m, checker.name_to_member[m.name], schema.members[m.name]))
                 for m in members
             }
 
@@ -182,7 +180,8 @@ class _Builder:
 
         def encode(value: Any, out: bytearray) -> None:
             if type(value) is not tuple or len(value) != 2:
-                raise _BAIL
+                _encoded(value, passes, out)
+                return
             entry = root.get(value[0])
             if entry is not None:
                 out += entry[0]
@@ -196,13 +195,14 @@ class _Builder:
 
         return encode
 
-    def _array(self, node: Any, checker: Any, schema: _schema.Node) -> Encode:
-        element = self.component(node.element_type, checker.element_type, schema.element)
+    def _array(self, node: Any, checker: Any, schema: _schema.Node, passes: frozenset[str]) -> Encode:
+        element = self.build(node.element_type, checker.element_type, schema.element)
         minimum, maximum = _bounds(checker)
 
         def encode(value: Any, out: bytearray) -> None:
             if type(value) is not list:
-                raise _BAIL
+                _encoded(value, passes, out)
+                return
             count = len(value)
             if (minimum is not None and count < minimum) or (maximum is not None and count > maximum):
                 raise _BAIL
@@ -213,16 +213,11 @@ class _Builder:
         return encode
 
 
-def _or_encoded(encode: Encode, names: frozenset[str]) -> Encode:
-    def encode_or_pass(value: Any, out: bytearray) -> None:
-        if type(value) is Encoded:
-            if value.type_name not in names:
-                raise _BAIL
-            out += value.data
-        else:
-            encode(value, out)
-
-    return encode_or_pass
+def _encoded(value: Any, passes: frozenset[str], out: bytearray) -> None:
+    # Not the Python type of this node's values: only an `Encoded` of the declared type may stand in for one.
+    if type(value) is not Encoded or value.type_name not in passes:
+        raise _BAIL
+    out += value.data
 
 
 def _open(encode: Encode, value: Any, out: bytearray) -> None:

@@ -83,14 +83,13 @@ def _decode(type_name: str, data: bytes, max_size: int) -> tuple[Any, int]:
 
 
 def _fast_decode(qualified: str, compiled_type: Any, data: bytes) -> tuple[Any, int] | None:
-    """The one-walk decoding (`_fast_decode`) when it takes the input and the value re-encodes to exactly the
-    bytes read (every constraint and the canonical form checked); else None, for the hardened decoder."""
+    """The one-walk strict decoding (`_fast_decode`: constraints and canonical form checked as it reads), or None
+    when it leaves the input to the hardened decoder."""
     try:
-        value, used = fast_decoder(compiled_type)(data, 0)
+        decoded: tuple[Any, int] = fast_decoder(compiled_type)(data, 0)
     except Exception:  # Unsure, or input odd enough to break a read: the hardened decoder decides
         return None
-    again = _fast_encode(qualified, compiled_type, value)
-    return (value, used) if again is not None and again == data[:used] else None
+    return decoded
 
 
 def _decode_error(type_name: str, error: Exception, decoder: FastDecoder) -> CodecError:
