@@ -19,7 +19,7 @@ from scms.dot2.crl import CrlContents, CrlHeader, build_hash_crl, build_linkage_
 from scms.dot2.time import Time32
 from scms.manager.hierarchy import Hierarchy, Holder
 
-__all__ = ["IssuedCrl", "crl_header", "initial_crls", "sign_series_crl"]
+__all__ = ["CrlKindName", "IssuedCrl", "crl_header", "initial_crls", "sign_series_crl"]
 
 CrlKindName = Literal["hash", "linkage"]
 
