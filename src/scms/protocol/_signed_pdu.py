@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from scms.asn1 import Encoded
 from scms.crypto import Signer
 from scms.dot2.certificate import Certificate
 from scms.dot2.errors import ErrorCode, Ieee1609Error
@@ -32,7 +33,8 @@ def sign_pdu(payload: bytes, key: Signer, certificate: Certificate, now: Time32)
     if not certificate.valid_at(now):
         raise ValueError(f"{certificate} is not valid at {int(now)}")
     header = HeaderInfo(psid=SECURITY_MGMT_PSID)
-    return sign_data(unsecured(payload), header=header, key=key, signer=SignerCertificate(certificate))
+    inner = Encoded("Ieee1609Dot2Data", unsecured(payload))  # our own encoding: signed without decoding it again
+    return sign_data(inner, header=header, key=key, signer=SignerCertificate(certificate))
 
 
 @dataclass(frozen=True)
