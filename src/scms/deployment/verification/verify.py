@@ -1,5 +1,5 @@
 """`verify_deployment(directory, now)`: check everything a deployment holds, stop at the first defect
-(`scms trust verify`; the services run it at start-up, so a missing or broken trust anchor stops them).
+(`scms trust verify`; for the services to run at start-up, so that a missing or broken trust anchor stops them).
 
 Steps, in order (each its own module; the report lists every artifact that passed):
 1. `files`: `scms.toml`, `deployment.json` and the policy files load and agree;
