@@ -1,0 +1,60 @@
+"""A linkage authority's app, built from a loaded deployment: `create_la_app(deployment, "la1" | "la2", clock=...)`.
+
+One code base, two LAs: `which` picks the configuration section, the key shared with the ACA and the database
+(each LA its own; the Alembic chain is "la" in both). The app serves the internal routes of `scms.services.la.api`,
+`/healthz`, `/readyz` and OpenAPI; in the embedded default it is mounted at `/la1` or `/la2`. The database is
+migrated to head and the key loaded (mode checked) when the app is built: a missing key stops start-up.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import NamedTuple
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from scms.deployment import Deployment
+from scms.services.common import (
+    create_component_app,
+    create_database_engine,
+    database_check,
+    migrate_to_head,
+    migrations_check,
+)
+from scms.services.common.tasks import Clock, utc_now
+from scms.services.la.api import la_router
+from scms.services.la.service import LaService
+from scms.services.la.settings import RELEASE_TOKEN, LaSettings
+from scms.services.la.store import ChainStore
+
+__all__ = ["LaApps", "create_la_app"]
+
+_LOG = logging.getLogger(__name__)
+_CHAIN = "la"
+"""The migration chain of both LAs (scripts in scms/services/la/migrations/)."""
+
+
+class LaApps(NamedTuple):
+    app: FastAPI
+    service: LaService
+    engine: Engine
+
+
+def create_la_app(deployment: Deployment, which: str = "la1", *, clock: Clock = utc_now,
+                  database_url: str | None = None, release_token: bytes | None = None) -> LaApps:
+    """The app of LA `which` ("la1" or "la2"); `database_url` overrides `[laN] database_url`, `release_token` the
+    deployment's seed-release token."""
+    settings = LaSettings.from_deployment(deployment, which, database_url=database_url, release_token=release_token)
+    engine = create_database_engine(settings.database)
+    migrate_to_head(engine, _CHAIN)
+    service = LaService(settings, ChainStore(engine, settings.la_id), clock)
+    if settings.release_token is None:
+        _LOG.warning("%s: no seed-release token (secret %r): linkage seeds cannot be released", which, RELEASE_TOKEN)
+    readiness = (database_check(engine), migrations_check(engine, _CHAIN))
+    app = create_component_app(
+        which, settings.app, la_router(service), readiness=readiness, lifecycle=(service,),
+        description=f"Linkage authority {which} (LaId {settings.la_id}): pre-linkage values for the RA, encrypted "
+                    "for the ACA; linkage seeds for the MA. Internal API, JSON (docs/services.md).",
+    )
+    return LaApps(app, service, engine)

@@ -1,0 +1,60 @@
+"""A linkage authority's typed settings, built once from a loaded deployment at start (style rule 13).
+
+One code base serves LA1 and LA2: `which` ("la1" or "la2") picks the `[la1]` / `[la2]` section (`la_id`,
+`error_mode` = `scmsV3-error`, `max_body_size`, `database_url`), the symmetric key the LA shares with the ACA
+(`<which>/keys/plv-aca.key`, purpose "plv-aca"; mode 0600 checked, never shown) and, when the deployment has one,
+the bearer token of seed releases (the secret "release-token" of the LA in `deployment.json`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from scms.deployment import Deployment, DeploymentError
+from scms.deployment.layout import plv_key_purpose
+from scms.dot2.spdu import SymmetricEncryptionKey
+from scms.services.common import AppSettings, DatabaseSettings, ErrorMode
+
+__all__ = ["LA_COMPONENTS", "RELEASE_TOKEN", "LaSettings"]
+
+LA_COMPONENTS = ("la1", "la2")
+RELEASE_TOKEN = "release-token"  # noqa: S105 (the name of a secret in the manifest, not a secret)
+"""The name of an LA's seed-release bearer token among its secrets (`deployment.json`)."""
+_MIN_TOKEN = 16
+
+
+@dataclass(frozen=True)
+class LaSettings:
+    component: str
+    """"la1" or "la2": the deployment section and the app's name."""
+    la_id: int
+    """`[laN] la_id`: the LaId (1609.2 clause 5.1.3.4) in every seed evolution and pre-linkage value."""
+    app: AppSettings
+    """`[laN] error_mode` (scmsV3-error) and `max_body_size`."""
+    database: DatabaseSettings
+    """`[laN] database_url`, or the SQLite file under `laN/data/`."""
+    aca_key: SymmetricEncryptionKey = field(repr=False)
+    """The key shared with the ACA: every pre-linkage value is encrypted under it (`EncryptedIndividualPLV`)."""
+    release_token: bytes | None = field(repr=False)
+    """Bearer token of the seed-release route (the MA, or the operator acting for it); None: releases refused."""
+
+    @classmethod
+    def from_deployment(cls, deployment: Deployment, which: str, *, database_url: str | None = None,
+                        release_token: bytes | None = None) -> LaSettings:
+        """The settings of `which`; `database_url` and `release_token` override the deployment (tests, tools)."""
+        if which not in LA_COMPONENTS:
+            raise ValueError(f"no linkage authority {which!r} (known: {', '.join(LA_COMPONENTS)})")
+        config = deployment.config.la1 if which == "la1" else deployment.config.la2
+        token = release_token
+        if token is None and RELEASE_TOKEN in deployment.manifest.secrets.get(which, {}):
+            token = deployment.secret(which, RELEASE_TOKEN).strip()
+        if token is not None and len(token) < _MIN_TOKEN:
+            raise DeploymentError(f"{which}: the seed-release token must have {_MIN_TOKEN} characters or more")
+        return cls(
+            component=which,
+            la_id=config.la_id,
+            app=AppSettings(error_mode=ErrorMode(config.error_mode), max_body_bytes=config.max_body_size),
+            database=DatabaseSettings(url=database_url or deployment.config.database_url(which, deployment.layout)),
+            aca_key=deployment.symmetric_key(which, plv_key_purpose("aca")),
+            release_token=token,
+        )
