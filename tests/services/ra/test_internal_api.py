@@ -38,8 +38,10 @@ async def test_registration_check_by_id_and_by_key(operator: httpx.AsyncClient, 
 
 async def test_registration_check_refusals(internal: httpx.AsyncClient) -> None:
     stranger = SoftwareKey.generate().public_point.encode().hex()
-    assert (await internal.post(CHECK, json={"public_key": stranger})).status_code == 404
-    assert (await internal.post(CHECK, json={"canonical_id": "ef" * 32})).status_code == 404
+    for body in ({"public_key": stranger}, {"canonical_id": "ef" * 32}):
+        unknown = await internal.post(CHECK, json=body)
+        assert unknown.status_code == 404 and unknown.json()["reason"] == "unregistered"
+    assert (await internal.post("/internal/v1/registration-checks", json={})).json() == {"detail": "Not Found"}
     both = await internal.post(CHECK, json={"canonical_id": "ef" * 32, "public_key": stranger})
     assert both.status_code == 400 and (await internal.post(CHECK, json={})).status_code == 400
     not_a_point = await internal.post(CHECK, json={"public_key": "03" + "ff" * 32})
@@ -52,11 +54,11 @@ async def test_enrolled_is_idempotent_and_refused_for_a_blocked_device(
     identifier = await _register(operator, SoftwareKey.generate())
     report = {"enrollment_certificate": "0102030405060708"}
     first = await internal.post(f"/internal/v1/devices/{identifier}/enrolled", json=report)
-    assert first.status_code == 200
-    assert (first.json()["state"], first.json()["enrollment_certificates"]) == ("enrolled", ["0102030405060708"])
+    assert first.status_code == 200 and first.json()["state"] == "enrolled"
     again = await internal.post(f"/internal/v1/devices/{identifier}/enrolled", json=report)
     assert again.json() == first.json()
-    assert (await operator.get(f"/registration/v1/devices/{identifier}")).json() == first.json()
+    seen = (await operator.get(f"/registration/v1/devices/{identifier}")).json()
+    assert (seen["state"], seen["enrollment_certificates"]) == ("enrolled", ["0102030405060708"])
 
     await operator.post(f"/registration/v1/devices/{identifier}/block")
     refused = await internal.post(f"/internal/v1/devices/{identifier}/enrolled",

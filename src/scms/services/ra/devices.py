@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, insert, select, update
+from sqlalchemy import Connection, Engine, Row, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from scms.crypto import HashedId8, Point
@@ -64,6 +64,17 @@ def _device(row: Row[Any]) -> Device:
     )
 
 
+_GET = select(devices).where(devices.c.canonical_id == bindparam("canonical_id"))
+_OWNER = select(enrollment_certificates.c.canonical_id).where(
+    enrollment_certificates.c.hashed_id8 == bindparam("certificate"))
+_RECORD = insert(enrollment_certificates)
+_MOVE = (
+    update(devices)
+    .where(devices.c.canonical_id == bindparam("device"), devices.c.state == bindparam("seen"))
+    .values(state=bindparam("new_state"), blocked_from=bindparam("new_blocked_from"), updated_at=bindparam("now"))
+)
+
+
 class DeviceStore:
     """The registry in the RA's database (tables of `scms.services.ra.tables`)."""
 
@@ -98,12 +109,10 @@ class DeviceStore:
         raise DeviceConflict(f"device {identifier}: registration kept colliding")
 
     def get(self, identifier: str, connection: Connection | None = None) -> Device | None:
-        statement = select(devices).where(devices.c.canonical_id == identifier)
-        if connection is not None:
-            row = connection.execute(statement).first()
-        else:
+        if connection is None:
             with self.engine.connect() as own:
-                row = own.execute(statement).first()
+                return self.get(identifier, own)
+        row = connection.execute(_GET, {"canonical_id": identifier}).first()
         return None if row is None else _device(row)
 
     def apply(self, identifier: str, event: DeviceEvent, now: dt.datetime) -> Device:
@@ -116,13 +125,10 @@ class DeviceStore:
         transaction; idempotent (the same report again changes nothing)."""
         with begin_write(self.engine) as connection:
             device = self._apply(connection, identifier, DeviceEvent.ENROL, now)
-            owner = connection.execute(
-                select(enrollment_certificates.c.canonical_id)
-                .where(enrollment_certificates.c.hashed_id8 == bytes(certificate))
-            ).scalar()
+            owner = connection.execute(_OWNER, {"certificate": bytes(certificate)}).scalar()
             if owner is None:
-                connection.execute(insert(enrollment_certificates).values(
-                    hashed_id8=bytes(certificate), canonical_id=identifier, recorded_at=now))
+                connection.execute(_RECORD, {"hashed_id8": bytes(certificate), "canonical_id": identifier,
+                                             "recorded_at": now})
             elif owner != identifier:
                 raise DeviceConflict(f"enrollment certificate {certificate} belongs to another device")
             return device
@@ -153,12 +159,10 @@ class DeviceStore:
             state, blocked_from = next_state(identifier, device.state, event, device.blocked_from)
             if (state, blocked_from) == (device.state, device.blocked_from):
                 return device
-            changed = connection.execute(
-                update(devices)
-                .where(devices.c.canonical_id == identifier, devices.c.state == device.state.value)
-                .values(state=state.value, blocked_from=None if blocked_from is None else blocked_from.value,
-                        updated_at=now)
-            ).rowcount
+            changed = connection.execute(_MOVE, {
+                "device": identifier, "seen": device.state.value, "new_state": state.value,
+                "new_blocked_from": None if blocked_from is None else blocked_from.value, "now": now,
+            }).rowcount
             if changed == 1:
                 return Device(device.canonical_id, device.device_type, device.curve, device.public_key, state,
                               blocked_from, device.registered_at, now)

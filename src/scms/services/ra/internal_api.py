@@ -5,18 +5,20 @@
 
 These routes live in the RA's internal app (`RaApps.internal`), which the embedded default reaches only in-process
 (an httpx ASGI transport) and which, at scale, is served on its own listener behind mutual TLS that admits the
-ECA's client certificate only (`INTERNAL_CALLERS`). An unknown device is 404; reporting an enrollment of a blocked
-or deleted device is 409 (the ECA checked the device just before; the operator blocked it in between).
+ECA's client certificate only (`INTERNAL_CALLERS`). An unknown device is 404 with `"reason": "unregistered"` in
+the body (so that a caller can tell it from a 404 of a wrong URL); reporting an enrollment of a blocked or deleted
+device is 409 (the ECA checked the device just before; the operator blocked it in between).
 """
 
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException
+from fastapi.responses import JSONResponse
 
 from scms.crypto import HashedId8
 from scms.services.common.tasks import Clock
 from scms.services.ra._http import registry_errors
-from scms.services.ra.api_models import DeviceView, EnrollmentReport, Registration, RegistrationCheck
+from scms.services.ra.api_models import EnrollmentReport, Registration, RegistrationCheck
 from scms.services.ra.canonical import canonical_id as id_of_key
 from scms.services.ra.canonical import read_public_key
 from scms.services.ra.devices import DeviceStore
@@ -37,8 +39,8 @@ def internal_router(store: DeviceStore, clock: Clock) -> APIRouter:
     router = APIRouter(prefix=INTERNAL_PREFIX, tags=["internal (ECA)"])
 
     @router.post("/registration-check", summary="The registered device behind an enrollment request",
-                 responses={404: {"description": "not registered"}})
-    def registration_check(body: RegistrationCheck) -> Registration:
+                 response_model=Registration, responses={404: {"description": 'not registered ("reason")'}})
+    async def registration_check(body: RegistrationCheck) -> Registration | JSONResponse:
         if (body.canonical_id is None) == (body.public_key is None):
             raise HTTPException(400, "give canonical_id or public_key, not both")
         if body.public_key is not None:
@@ -50,16 +52,15 @@ def internal_router(store: DeviceStore, clock: Clock) -> APIRouter:
             identifier = str(body.canonical_id)
         device = store.get(identifier)
         if device is None:
-            raise HTTPException(404, f"no device {identifier}")
+            return JSONResponse({"detail": f"no device {identifier}", "reason": "unregistered"}, status_code=404)
         return Registration.of(device)
 
     @router.post("/devices/{canonical_id}/enrolled", summary="The ECA issued an enrollment certificate (idempotent)",
                  responses={404: {"description": "not registered"},
                             409: {"description": "blocked or deleted, or the certificate is another device's"}})
-    def enrolled(canonical_id: CanonicalId, body: EnrollmentReport) -> DeviceView:
+    async def enrolled(canonical_id: CanonicalId, body: EnrollmentReport) -> Registration:
         certificate = HashedId8(bytes.fromhex(body.enrollment_certificate))
         with registry_errors():
-            device = store.record_enrollment(canonical_id, certificate, clock())
-        return DeviceView.full(device, store.enrollment_certificates(canonical_id))
+            return Registration.of(store.record_enrollment(canonical_id, certificate, clock()))
 
     return router

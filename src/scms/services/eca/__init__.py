@@ -1,0 +1,35 @@
+"""The enrollment CA (1609.2.1 clause 4.1.2) as a service: `POST /v3/enrollment-certificate` (clause 6.3.4.2).
+
+- `create_eca_app(deployment, transport_to_ra=..., clock=...)` -> `EcaApps` (the app, the service, the engine);
+- `enroll(service, request_bytes)`: the enrollment flow (`flows`), its steps in `policy` (what to issue),
+  `store` (issue exactly once, rate limits), `issuer` (lint and sign), `registry` (the RA's device registry).
+"""
+
+from scms.services.eca.app import EcaApps, create_eca_app
+from scms.services.eca.flows import enroll
+from scms.services.eca.issuer import EcaIssuer, Issued, eca_chain
+from scms.services.eca.policy import DeviceTypeRules, IssuingRules, plan_enrollment
+from scms.services.eca.registry import RaRegistry, Registration
+from scms.services.eca.service import EcaService
+from scms.services.eca.settings import EcaSettings
+from scms.services.eca.store import RATE_WINDOW, Enrollment, EnrollmentStore, RateLimits
+
+__all__ = [
+    "RATE_WINDOW",
+    "DeviceTypeRules",
+    "EcaApps",
+    "EcaIssuer",
+    "EcaService",
+    "EcaSettings",
+    "Enrollment",
+    "EnrollmentStore",
+    "Issued",
+    "IssuingRules",
+    "RaRegistry",
+    "RateLimits",
+    "Registration",
+    "create_eca_app",
+    "eca_chain",
+    "enroll",
+    "plan_enrollment",
+]

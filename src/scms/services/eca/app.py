@@ -1,0 +1,82 @@
+"""The ECA's app, built from a loaded deployment: `create_eca_app(deployment, transport_to_ra=..., clock=...)`.
+
+The public app (at `/eca` in the embedded default) serves `POST /v3/enrollment-certificate`, `/healthz`,
+`/readyz`, OpenAPI. The ECA asks the RA's internal API over a `PeerClient`: through `transport_to_ra` (an httpx
+transport to the RA's internal app, `httpx.ASGITransport(app=ra.internal)` in the embedded default and the
+tests), else over the network at `[ra] url` (where, at scale, the RA's internal listener must answer: the
+configuration has no separate internal URL yet). The database is migrated to head and the ECA key loaded (from
+the key store, checked against the ECA certificate) when the app is built: a missing or wrong key stops start-up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import NamedTuple
+
+import httpx
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from scms.deployment import Deployment
+from scms.services.common import (
+    PeerClient,
+    create_component_app,
+    create_database_engine,
+    database_check,
+    migrate_to_head,
+    migrations_check,
+)
+from scms.services.common.tasks import Clock, utc_now
+from scms.services.eca.api import eca_router
+from scms.services.eca.issuer import EcaIssuer
+from scms.services.eca.registry import RaRegistry
+from scms.services.eca.service import EcaService
+from scms.services.eca.settings import EcaSettings
+from scms.services.eca.store import EnrollmentStore
+
+__all__ = ["EcaApps", "create_eca_app"]
+
+
+class EcaApps(NamedTuple):
+    public: FastAPI
+    service: EcaService
+    engine: Engine
+
+
+class _Resources:
+    """Closes the RA client and disposes of the database engine when the app stops."""
+
+    def __init__(self, engine: Engine, client: PeerClient) -> None:
+        self.engine = engine
+        self.client = client
+
+    async def start(self) -> None:
+        return None
+
+    async def stop(self) -> None:
+        await self.client.aclose()
+        self.engine.dispose()
+
+
+def create_eca_app(
+    deployment: Deployment,
+    *,
+    transport_to_ra: httpx.AsyncBaseTransport | None = None,
+    clock: Clock = utc_now,
+    database_url: str | None = None,
+) -> EcaApps:
+    """The ECA's app (database migrated, key loaded); `database_url` overrides `[eca] database_url`."""
+    settings = EcaSettings.from_deployment(deployment, database_url=database_url)
+    issuer = EcaIssuer.from_deployment(deployment)
+    engine = create_database_engine(settings.database)
+    migrate_to_head(engine, "eca")
+    peer = settings.ra if transport_to_ra is None else replace(settings.ra, base_url="http://ra-internal")
+    client = PeerClient(peer, transport=transport_to_ra)
+    service = EcaService(settings, issuer, EnrollmentStore(engine), RaRegistry(client), clock)
+    app = create_component_app(
+        "eca", settings.app, eca_router(service),
+        readiness=(database_check(engine), migrations_check(engine, "eca")),
+        lifecycle=(_Resources(engine, client),),
+        description="Enrollment CA: `POST /v3/enrollment-certificate` (IEEE 1609.2.1 clause 6.3.4.2).",
+    )
+    return EcaApps(app, service, engine)

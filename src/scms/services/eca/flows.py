@@ -1,0 +1,96 @@
+"""The ECA's 1609.2.1 flows, one function each, in numbered steps (style rule 6).
+
+`enroll`: enrollment, 1609.2.1 clause 6.3.4.2 (docs/flows/enrollment.md). The successor enrollment that the RA
+forwards (clause 6.3.5.4) will join here once the protocol layer reads a request signed by an enrollment
+certificate.
+"""
+
+from __future__ import annotations
+
+from scms import asn1
+from scms.crypto import Point, sha256
+from scms.dot2.certificate_template import CertificateTemplate
+from scms.dot2.errors import ErrorCode, Ieee1609Error
+from scms.dot2.time import Time32
+from scms.protocol.ee_eca import EnrollmentRequest, parse_enrollment_request
+from scms.services.eca.policy import plan_enrollment
+from scms.services.eca.registry import Registration
+from scms.services.eca.service import EcaService
+from scms.services.eca.store import Enrollment
+
+__all__ = ["enroll"]
+
+
+async def enroll(service: EcaService, data: bytes) -> bytes:
+    """Enrollment (1609.2.1 clause 6.3.4.2): an `EeEcaCertRequestSpdu` in, the `EcaEeCertResponseSpdu` out.
+
+    Issues at most one certificate per request: the accepted request and its plan are committed before signing,
+    the request's SHA-256 is unique, the issued response is stored by compare-and-set, and the same request bytes
+    again get the stored response. Raises Ieee1609Error (rendered by the app) or PeerError (the RA is away).
+    """
+    now = service.now()
+    # Step 1: the body is within [eca] max_body_size: the common app refused a larger one (400-42) unread.
+    # Step 2: parse and verify the request: with the canonical key the RA holds when it names a canonicalId, else
+    # with the requested key, whose canonical id the RA must know (400-42, 400-43, 400-50, 400-64, 400-70, 400-21).
+    request, device = await _verified_request(service, data, now)
+    # Step 3: the device may enrol: registered, enrolled or provisioning; not blocked (400-20) or deleted (400-21).
+    device.require_enrollable()
+    # Step 4: what to issue, from the request and the device type's policy (400-31..35, 400-72).
+    plan = _plan(service, request, device, now)
+    # Step 5: the accepted request and its plan, committed; or, for the same request bytes again, what was stored
+    # (issued, or accepted by an attempt that did not finish). eca-maxReqs, eca-minWait (400-71, 400-73).
+    accepted = _accepted(request, device, plan)
+    enrollment = service.store.accept(accepted, service.settings.limits, now)
+    if enrollment.response is None:
+        # Step 6: lint, sign or ECQV-issue what was planned, sign the response; store it (the first stored wins).
+        enrollment = _issue(service, enrollment, plan if enrollment.planned_tbs == accepted.planned_tbs else None, now)
+    # Step 7: the RA records the enrollment certificate and moves the device to "enrolled" (idempotent).
+    assert enrollment.certificate_hash is not None and enrollment.response is not None
+    await service.registry.enrolled(device.canonical_id, enrollment.certificate_hash)
+    return enrollment.response
+
+
+class _CanonicalIdGiven(Exception):
+    def __init__(self, canonical_id: str) -> None:
+        self.canonical_id = canonical_id
+
+
+def _ask_the_ra(canonical_id: str) -> Point:
+    raise _CanonicalIdGiven(canonical_id)
+
+
+async def _verified_request(service: EcaService, data: bytes, now: Time32) -> tuple[EnrollmentRequest, Registration]:
+    max_age = service.settings.max_age
+    try:
+        request = parse_enrollment_request(data, now, max_age, canonical_key=_ask_the_ra)
+    except _CanonicalIdGiven as given:  # the RA holds the key that signed it: read the request again with that key
+        device = await service.registry.by_canonical_id(given.canonical_id)
+        return parse_enrollment_request(data, now, max_age, canonical_key=lambda _: device.canonical_key), device
+    return request, await service.registry.by_key(request.requested_key)
+
+
+def _plan(service: EcaService, request: EnrollmentRequest, device: Registration, now: Time32) -> CertificateTemplate:
+    rules = service.settings.device_types.get(device.device_type)
+    if rules is None:
+        raise Ieee1609Error(ErrorCode.UNREGISTERED_ENROLLMENT_CERTIFICATE, f"no policy for {device.device_type}")
+    return plan_enrollment(request, rules, service.settings.issuing, service.issuer.certificate, now)
+
+
+def _accepted(request: EnrollmentRequest, device: Registration, plan: CertificateTemplate) -> Enrollment:
+    return Enrollment(
+        request_digest=sha256(request.raw),
+        request_hash=request.request_hash,
+        canonical_id=device.canonical_id,
+        device_type=device.device_type,
+        generation_time=request.generation_time,
+        certificate_type=request.certificate_type,
+        planned_tbs=asn1.encode("ToBeSignedCertificate", plan.tbs_value()),
+    )
+
+
+def _issue(service: EcaService, enrollment: Enrollment, plan: CertificateTemplate | None, now: Time32) -> Enrollment:
+    """Issue what was planned and committed: `plan`, or, accepted by an attempt that did not finish, its plan."""
+    if plan is None:
+        plan = CertificateTemplate.from_tbs_value(asn1.decode("ToBeSignedCertificate", enrollment.planned_tbs))
+    issued = service.issuer.issue(plan, enrollment.certificate_type, enrollment.request_hash, now)
+    return service.store.finish(enrollment, issued.certificate.hashed_id8(), issued.response, now)

@@ -1,0 +1,94 @@
+"""The ECA's questions to the RA (the device registry; the RA's internal API, docs/api-services.md):
+
+    POST {ra-internal}/internal/v1/registration-check         by canonicalId, or by the requested key
+    POST {ra-internal}/internal/v1/devices/{id}/enrolled       after issuing (idempotent at the RA)
+
+over a `PeerClient` (in-process ASGI transport in the embedded default, mutual TLS at scale). The RA's answers
+become 1609.2.1 errors here: no such device is 400-21 (unregistered), a blocked device 400-20, a deleted one
+400-21; an RA that cannot answer is a `PeerError` (503, or 500 when coarse).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+
+from scms.crypto import Curve, HashedId8, InvalidPoint, Point
+from scms.dot2.errors import ErrorCode, Ieee1609Error
+from scms.services.common import PeerClient, PeerError
+
+__all__ = ["RaRegistry", "Registration"]
+
+_CURVE_NAMES = {
+    Curve.P256: "P-256",
+    Curve.P384: "P-384",
+    Curve.BRAINPOOL_P256R1: "brainpoolP256r1",
+    Curve.BRAINPOOL_P384R1: "brainpoolP384r1",
+}
+_CURVES = {name: curve for curve, name in _CURVE_NAMES.items()}
+
+
+@dataclass(frozen=True)
+class Registration:
+    """A registered device as the RA describes it."""
+
+    canonical_id: str
+    device_type: str
+    state: str
+    canonical_key: Point
+
+    def require_enrollable(self) -> None:
+        """400-20 for a blocked device, 400-21 for a deleted one (registered, enrolled and provisioning pass)."""
+        if self.state == "blocked":
+            raise Ieee1609Error(ErrorCode.BLOCKED_ENROLLMENT_CERTIFICATE, f"device {self.canonical_id} is blocked")
+        if self.state == "deleted":
+            raise Ieee1609Error(ErrorCode.UNREGISTERED_ENROLLMENT_CERTIFICATE, f"device {self.canonical_id} deleted")
+
+
+class RaRegistry:
+    def __init__(self, client: PeerClient) -> None:
+        self.client = client
+
+    async def by_canonical_id(self, canonical_id: str) -> Registration:
+        """The device registered under `canonical_id` (the request's canonicalId); 400-21 if none."""
+        if len(canonical_id) != 64 or not canonical_id.isalnum() or canonical_id != canonical_id.lower():
+            raise Ieee1609Error(ErrorCode.UNREGISTERED_ENROLLMENT_CERTIFICATE, "not a canonical id of ours")
+        return await self._check({"canonical_id": canonical_id})
+
+    async def by_key(self, key: Point) -> Registration:
+        """The device whose canonical key is `key` (a request signed by the requested key); 400-21 if none."""
+        return await self._check({"curve": _CURVE_NAMES[key.curve], "public_key": key.encode(compressed=True).hex()})
+
+    async def enrolled(self, canonical_id: str, certificate: HashedId8) -> None:
+        """Report the enrollment certificate issued to the device; 400-20 if the RA refuses (blocked meanwhile)."""
+        response = await self.client.request("POST", f"/internal/v1/devices/{canonical_id}/enrolled",
+                                             json={"enrollment_certificate": certificate.hex()})
+        if response.status_code == 409:
+            raise Ieee1609Error(ErrorCode.BLOCKED_ENROLLMENT_CERTIFICATE, f"the RA refused: device {canonical_id}")
+        _expect_ok(response, "enrolled")
+
+    async def _check(self, body: dict[str, str]) -> Registration:
+        response = await self.client.request("POST", "/internal/v1/registration-check", json=body)
+        if response.status_code == 404 and _reason(response) == "unregistered":
+            raise Ieee1609Error(ErrorCode.UNREGISTERED_ENROLLMENT_CERTIFICATE, "no such device at the RA")
+        _expect_ok(response, "registration-check")
+        try:
+            value = response.json()
+            key = Point.decode(_CURVES[value["curve"]], bytes.fromhex(value["public_key"]))
+            return Registration(value["canonical_id"], value["device_type"], value["state"], key)
+        except (ValueError, KeyError, TypeError, InvalidPoint):
+            raise PeerError(self.client.settings.name, "unreadable registration") from None
+
+
+def _reason(response: httpx.Response) -> object:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body.get("reason") if isinstance(body, dict) else None
+
+
+def _expect_ok(response: httpx.Response, what: str) -> None:
+    if response.status_code != 200:
+        raise PeerError("ra", f"{what} answered", status=response.status_code)

@@ -1,0 +1,163 @@
+"""The ECA's record of enrollment requests (issue exactly once; DESIGN "Habits", style rule 10).
+
+    accept(enrollment, limits)   the stored enrollment of these request bytes, if any; else the rate limits and
+                                 the insert of the accepted request with its plan; one transaction
+    finish(enrollment, ...)      accepted -> issued by compare-and-set; the first stored response wins
+    find(digest)                 the stored enrollment of these request bytes, if any
+
+`accept` serialises the requests of one device (SQLite: `BEGIN IMMEDIATE`; PostgreSQL: a transaction-scoped
+advisory lock on the canonical id), so eca-maxReqs and eca-minWait hold under concurrent requests. The statements
+are built once (an enrollment costs three: the device's rows summarised, the insert, the compare-and-set). Times
+are Time32 arguments; nothing here reads a clock.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Row, bindparam, case, func, insert, select, text, update
+from sqlalchemy.exc import IntegrityError
+
+from scms.crypto import HashedId8
+from scms.dot2.certificate_fields import CertificateType
+from scms.dot2.errors import ErrorCode, Ieee1609Error
+from scms.dot2.time import Time32
+from scms.services.common import begin_write
+from scms.services.eca.tables import enrollments
+
+__all__ = ["RATE_WINDOW", "Enrollment", "EnrollmentStore", "RateLimits"]
+
+RATE_WINDOW = 7 * 24 * 3600
+"""eca-maxReqs counts the requests of one device per 7 x 24 h of generationTime (1609.2.1 clause 4.3)."""
+
+
+@dataclass(frozen=True)
+class RateLimits:
+    max_reqs: int
+    """`eca-maxReqs`: accepted requests per device per RATE_WINDOW of generationTime."""
+    min_wait: int
+    """`eca-minWait`: seconds of generationTime between two accepted requests of a device."""
+
+
+@dataclass(frozen=True)
+class Enrollment:
+    """One accepted enrollment request: its plan, and once issued its certificate and response."""
+
+    request_digest: bytes
+    request_hash: HashedId8
+    canonical_id: str
+    device_type: str
+    generation_time: Time32
+    certificate_type: CertificateType
+    planned_tbs: bytes
+    certificate_hash: HashedId8 | None = None
+    response: bytes | None = None
+
+    def __repr__(self) -> str:
+        state = "issued" if self.response is not None else "accepted"
+        return f"Enrollment({self.request_hash}, {self.canonical_id[:16]}..., {state})"
+
+
+def _enrollment(row: Row[Any]) -> Enrollment:
+    m = row._mapping
+    certificate = m["certificate_hash"]
+    response = m["response"]
+    return Enrollment(
+        request_digest=bytes(m["request_digest"]),
+        request_hash=HashedId8(bytes(m["request_hash"])),
+        canonical_id=m["canonical_id"],
+        device_type=m["device_type"],
+        generation_time=Time32(m["generation_time"]),
+        certificate_type=CertificateType(m["certificate_type"]),
+        planned_tbs=bytes(m["planned_tbs"]),
+        certificate_hash=None if certificate is None else HashedId8(bytes(certificate)),
+        response=None if response is None else bytes(response),
+    )
+
+
+_FIND = select(enrollments).where(enrollments.c.request_digest == bindparam("digest"))
+_DEVICE = (
+    select(
+        func.max(case((enrollments.c.request_digest == bindparam("digest"), enrollments.c.id))),
+        func.count(case((enrollments.c.generation_time > bindparam("window_start"), 1))),
+        func.max(enrollments.c.generation_time),
+    ).where(enrollments.c.canonical_id == bindparam("canonical_id"))
+)
+_INSERT = insert(enrollments)
+_FINISH = (
+    update(enrollments)
+    .where(enrollments.c.request_digest == bindparam("digest"), enrollments.c.state == "accepted")
+    .values(state="issued", certificate_hash=bindparam("certificate"), response=bindparam("response"),
+            issued_at=bindparam("now"))
+)
+
+
+class EnrollmentStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def find(self, digest: bytes) -> Enrollment | None:
+        with self.engine.connect() as connection:
+            return _find(connection, digest)
+
+    def accept(self, enrollment: Enrollment, limits: RateLimits, now: Time32) -> Enrollment:
+        """Record `enrollment` as accepted at `now`, unless the device is over its limits (400-71, 400-73); the
+        stored enrollment instead if these request bytes were accepted before (a retry is not rate-limited)."""
+        try:
+            with begin_write(self.engine) as connection:
+                _lock_device(connection, enrollment.canonical_id)
+                generated = int(enrollment.generation_time)
+                stored_id, recent, last = connection.execute(_DEVICE, {
+                    "digest": enrollment.request_digest, "window_start": generated - RATE_WINDOW,
+                    "canonical_id": enrollment.canonical_id,
+                }).one()
+                if stored_id is not None:
+                    return _find(connection, enrollment.request_digest) or enrollment
+                _check_limits(generated, recent, last, limits)
+                connection.execute(_INSERT, {
+                    "request_digest": enrollment.request_digest, "request_hash": bytes(enrollment.request_hash),
+                    "canonical_id": enrollment.canonical_id, "device_type": enrollment.device_type,
+                    "generation_time": generated, "received_at": int(now),
+                    "certificate_type": enrollment.certificate_type.value, "planned_tbs": enrollment.planned_tbs,
+                    "state": "accepted",
+                })
+        except IntegrityError:  # the same request inserted meanwhile (only without the device lock)
+            stored = self.find(enrollment.request_digest)
+            if stored is None:
+                raise
+            return stored
+        return enrollment
+
+    def finish(self, enrollment: Enrollment, certificate: HashedId8, response: bytes, now: Time32) -> Enrollment:
+        """Store the issued certificate's HashedId8 and the response (accepted -> issued, compare-and-set) and
+        return the stored enrollment: ours, or the one another attempt stored first."""
+        with begin_write(self.engine) as connection:
+            changed = connection.execute(_FINISH, {
+                "digest": enrollment.request_digest, "certificate": bytes(certificate), "response": response,
+                "now": int(now),
+            }).rowcount
+            stored = replace(enrollment, certificate_hash=certificate, response=response) if changed == 1 else \
+                _find(connection, enrollment.request_digest)
+        if stored is None or stored.response is None:
+            raise RuntimeError("an enrollment vanished between accept and finish")
+        return stored
+
+
+def _find(connection: Connection, digest: bytes) -> Enrollment | None:
+    row = connection.execute(_FIND, {"digest": digest}).first()
+    return None if row is None else _enrollment(row)
+
+
+def _lock_device(connection: Connection, canonical_id: str) -> None:
+    if connection.dialect.name == "postgresql":
+        key = zlib.crc32(f"scms eca device {canonical_id}".encode())
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
+def _check_limits(generated: int, recent: int, last: int | None, limits: RateLimits) -> None:
+    if recent >= limits.max_reqs:
+        raise Ieee1609Error(ErrorCode.OUTSIDE_ECA_MAX_REQS, f"{recent} requests in the last {RATE_WINDOW} s")
+    if limits.min_wait > 0 and last is not None and generated - last < limits.min_wait:
+        raise Ieee1609Error(ErrorCode.WITHIN_ECA_MIN_WAIT, f"{generated - last} s after the previous request")

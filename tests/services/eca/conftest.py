@@ -1,0 +1,39 @@
+"""Fixtures of the ECA tests: a deployment per session; per test an RA and an ECA on fresh SQLite databases,
+wired in-process (the ECA reaches the RA's internal app through an httpx ASGI transport), and their clients."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from scms.deployment import Deployment
+
+from ..common.conftest import anyio_backend, database_url, engine, pg_database  # noqa: F401 (fixtures)
+from ..ra._support import FakeClock, make_deployment
+from ._support import Stack, build_stack
+
+
+@pytest.fixture(scope="session")
+def deployment(tmp_path_factory: pytest.TempPathFactory) -> Deployment:
+    return make_deployment(tmp_path_factory.mktemp("eca-deployment") / "scms-data")
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def stack(deployment: Deployment, clock: FakeClock, tmp_path: Path) -> Iterator[Stack]:
+    built = build_stack(deployment, clock, tmp_path)
+    yield built
+    built.close()
+
+
+@pytest.fixture
+async def http(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
+    async with stack.clients() as client:
+        yield client

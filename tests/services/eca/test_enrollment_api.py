@@ -1,0 +1,149 @@
+"""Enrollment over HTTP (1609.2.1 clause 6.3.4.2) at the ECA, with the RA's registry in-process: explicit and
+implicit, self-signed and canonical requests, what the certificate holds, and the RA's record."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from scms import asn1
+from scms.crypto import sha256
+from scms.dot2.certificate_fields import CertificateId, CertificateType, ValidityPeriod
+from scms.dot2.permissions import PsidGroupPermissions, PsidSsp, PsidSspRange, Ssp, SspRange
+from scms.dot2.spdu import SignerSelf, sign_certificate_request
+from scms.dot2.time import Time32
+from scms.protocol.security_mgmt_ssp import Role, security_mgmt_ssp
+from scms.services.eca import EcaIssuer
+from scms.services.eca.tables import enrollments
+
+from ._support import COER, ENROLL, Stack, fields, read_response, register
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.mark.parametrize("kind", list(CertificateType), ids=lambda k: k.value)
+@pytest.mark.parametrize("canonical", [False, True], ids=["self-signed", "canonical"])
+async def test_a_registered_device_enrols(stack: Stack, http: httpx.AsyncClient, kind: CertificateType,
+                                          canonical: bool) -> None:
+    device = await register(http)
+    request, key = device.request(stack.clock.time32, kind=kind, canonical=canonical)
+    response = await http.post(f"/eca{ENROLL}", content=request, headers=COER)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/octet-stream"
+    result = read_response(stack, response.content, request, key)
+    assert result.certificate.type is kind
+    assert result.private_key.public_point == result.certificate.public_key(stack.deployment.certificate("eca"))
+    state = (await http.get(f"/ra/registration/v1/devices/{device.canonical_id}")).json()
+    assert state["state"] == "enrolled"
+    assert state["enrollment_certificates"] == [result.certificate.hashed_id8().hex()]
+
+
+async def test_the_certificate_holds_what_was_asked_and_what_the_eca_sets(stack: Stack, http: httpx.AsyncClient
+                                                                          ) -> None:
+    device = await register(http)
+    now = stack.clock.time32
+    template = fields(now, psids=(32, 135), years=2)
+    request, key = device.request(now, template=template)
+    result = read_response(stack, (await http.post(f"/eca{ENROLL}", content=request, headers=COER)).content,
+                           request, key)
+    certificate = result.certificate
+    deployment = stack.deployment
+    assert certificate.app_permissions == (PsidSsp(35, Ssp(security_mgmt_ssp(Role.EE))),)
+    assert certificate.cert_request_permissions == template.cert_request_permissions
+    assert certificate.validity == ValidityPeriod.years(now, 2)
+    assert certificate.id == CertificateId.named("obu.example")
+    assert certificate.crl_series == deployment.config.manager.crl.enrollment_series == 2
+    assert certificate.craca_id == deployment.certificate("root").hashed_id3()
+    assert certificate.region is None and certificate.encryption_key is None
+    assert certificate.verification_key == key.public_point
+    assert result.eca_chain == tuple(deployment.certificate(name) for name in ("eca", "ica", "root"))
+    assert result.generation_time == now
+
+
+async def test_nothing_asked_for_gets_the_device_policy(stack: Stack, http: httpx.AsyncClient) -> None:
+    """A request without certRequestPermissions and with an empty validity (as OpenSCMS clients send) gets the
+    device type's PSID/SSP set and the policy's enrollment validity from generationTime."""
+    device = await register(http, "RSU")
+    now = stack.clock.time32
+    template = replace(fields(now), validity=ValidityPeriod(Time32(0), "hours", 0))
+    request, key = device.request(now, template=template, kind=CertificateType.IMPLICIT)
+    pdu = _request_value(request)
+    del pdu["content"][1][1]["tbsCert"]["certRequestPermissions"]
+    request = sign_certificate_request(asn1.encode("ScmsPdu", pdu), key=key, signer=SignerSelf())
+    response = await http.post(f"/eca{ENROLL}", content=request, headers=COER)
+    certificate = read_response(stack, response.content, request, key).certificate
+    assert certificate.validity == ValidityPeriod.years(now, 6)  # device-rsu.json: enrollment_validity_years
+    ranges = (PsidSspRange(135, SspRange(opaque=(b"",))),)  # RSU: identification for PSID 135, no SSP
+    assert certificate.cert_request_permissions == (PsidGroupPermissions(ranges, 1, 0, app=True, enrol=False),)
+
+
+def _request_value(request: bytes) -> dict[str, Any]:
+    opaque = asn1.decode("Ieee1609Dot2Data", request)["content"][1]
+    pdu: dict[str, Any] = asn1.decode("SignedCertificateRequest", opaque)["tbsRequest"]
+    return pdu
+
+
+async def test_the_same_request_again_gets_the_same_bytes_and_no_second_certificate(
+    stack: Stack, http: httpx.AsyncClient
+) -> None:
+    device = await register(http)
+    request, _ = device.request(stack.clock.time32, kind=CertificateType.IMPLICIT)
+    first = await http.post(f"/eca{ENROLL}", content=request, headers=COER)
+    stack.clock.advance(30)
+    again = await http.post(f"/eca{ENROLL}", content=request, headers=COER)
+    assert first.status_code == again.status_code == 200 and again.content == first.content
+    assert _rows(stack) == 1
+    state = (await http.get(f"/ra/registration/v1/devices/{device.canonical_id}")).json()
+    assert len(state["enrollment_certificates"]) == 1
+
+    other, _ = device.request(stack.clock.time32, kind=CertificateType.IMPLICIT)  # a new request: a new certificate
+    assert (await http.post(f"/eca{ENROLL}", content=other, headers=COER)).content != first.content
+    assert _rows(stack) == 2
+    state = (await http.get(f"/ra/registration/v1/devices/{device.canonical_id}")).json()
+    assert len(state["enrollment_certificates"]) == 2 and state["state"] == "enrolled"
+
+
+async def test_concurrent_copies_of_one_request_get_one_certificate(stack: Stack, http: httpx.AsyncClient) -> None:
+    device = await register(http)
+    request, key = device.request(stack.clock.time32)
+    answers = await asyncio.gather(*(http.post(f"/eca{ENROLL}", content=request, headers=COER) for _ in range(6)))
+    assert {answer.status_code for answer in answers} == {200}
+    assert len({answer.content for answer in answers}) == 1
+    read_response(stack, answers[0].content, request, key)
+    assert _rows(stack) == 1
+
+
+async def test_an_attempt_that_died_before_signing_is_finished_by_the_retry(
+    stack: Stack, http: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The accepted request and its plan were committed, then signing failed (a crash): the EE's retry issues what
+    was planned, once."""
+    device = await register(http)
+    request, key = device.request(stack.clock.time32, kind=CertificateType.IMPLICIT)
+    with monkeypatch.context() as patch:
+        def crash(*_args: object) -> None:
+            raise RuntimeError("the signer went away")
+
+        patch.setattr(EcaIssuer, "issue", crash)
+        failed = await http.post(f"/eca{ENROLL}", content=request, headers=COER)
+    assert (failed.status_code, failed.content) == (500, b"")
+    stored = stack.eca.service.store.find(sha256(request))
+    assert stored is not None and stored.response is None and stored.certificate_hash is None
+    assert (await http.get(f"/ra/registration/v1/devices/{device.canonical_id}")).json()["state"] == "registered"
+
+    retry = await http.post(f"/eca{ENROLL}", content=request, headers=COER)
+    assert retry.status_code == 200
+    result = read_response(stack, retry.content, request, key)
+    assert result.certificate.hashed_id8() == stack.eca.service.store.find(sha256(request)).certificate_hash  # type: ignore[union-attr]
+    assert _rows(stack) == 1
+    assert (await http.get(f"/ra/registration/v1/devices/{device.canonical_id}")).json()["state"] == "enrolled"
+
+
+def _rows(stack: Stack) -> int:
+    with stack.eca.engine.connect() as connection:
+        return int(connection.execute(select(func.count()).select_from(enrollments)).scalar_one())
