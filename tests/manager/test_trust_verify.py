@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from scms import asn1
+from scms.cli import app
 from scms.crypto import Curve, SoftwareKey, signing_digest
 from scms.deployment import DeploymentConfig, load_deployment
+from scms.deployment.keystore import write_symmetric_key
 from scms.deployment.layout import Layout
 from scms.deployment.verification import TrustError, verify_deployment
 from scms.dot2.certificate import Certificate
@@ -22,23 +26,41 @@ from scms.dot2.lint import LintError
 from scms.dot2.lint.certificate import lint_certificate
 from scms.dot2.permissions import PsidGroupPermissions, PsidSspRange
 from scms.dot2.spdu.data import unsecured
+from scms.dot2.spdu.encryption_key import SymmetricEncryptionKey
 from scms.dot2.spdu.header import HeaderInfo
 from scms.dot2.spdu.signed import sign_data
 from scms.dot2.spdu.signer import SignerDigest
 from scms.dot2.time import Time32
-from scms.manager import issue_certificate
+from scms.manager import add_elector, issue_certificate
 from scms.manager.hierarchy import Holder
 from scms.manager.profiles import component_template, elector_template
-from scms.protocol import assemble_ctl, build_tbs_ctl, elector_id, parse_ctl, root_ca_id, sign_ctl
+from scms.protocol import (
+    assemble_ctl,
+    build_ccf,
+    build_composite_crl,
+    build_tbs_ctl,
+    elector_id,
+    parse_ctl,
+    root_ca_id,
+    sign_ctl,
+)
 
 from ._deployment import LATER, NOW
 from ._trust import flip_byte, read_manifest, write_manifest
 
+runner = CliRunner()
+
 
 def _refused(directory: Path, at: Time32 = LATER) -> TrustError:
+    """The defect `verify_deployment` finds; `scms trust verify` names the same artifact in its one line."""
     with pytest.raises(TrustError) as refused:
         verify_deployment(directory, at)
-    return refused.value
+    error = refused.value
+    when = at.to_datetime().strftime("%Y-%m-%dT%H:%M:%SZ")
+    result = runner.invoke(app, ["trust", "verify", str(directory), "--at", when])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == f"error: {directory / error.artifact}: {error.reason}\n"
+    return error
 
 
 def test_a_new_deployment_verifies_and_every_file_is_checked(pristine: Path) -> None:
@@ -227,3 +249,141 @@ def test_everything_must_still_be_valid(pristine: Path) -> None:
     much_later = Time32(NOW + 6 * 365 * 86_400)  # after the 5-year RA certificate
     refused = _refused(pristine, much_later)
     assert refused.artifact.startswith("public/") and "not valid at" in refused.reason
+
+
+def _edit(key_path: tuple[str, ...], value: object) -> Callable[[Path], None]:
+    def apply(directory: Path) -> None:
+        manifest = read_manifest(directory)
+        target = manifest
+        for key in key_path[:-1]:
+            target = target[key]
+        target[key_path[-1]] = value
+        write_manifest(directory, manifest)
+
+    return apply
+
+
+def _swap_entries(directory: Path) -> None:
+    manifest = read_manifest(directory)
+    ra, eca = manifest["certificates"]["ra"], manifest["certificates"]["eca"]
+    for field in ("file", "hashed_id8"):
+        ra[field], eca[field] = eca[field], ra[field]
+    write_manifest(directory, manifest)
+
+
+def _copy_file(source: str, target: str) -> Callable[[Path], None]:
+    def apply(directory: Path) -> None:
+        (directory / target).write_bytes((directory / source).read_bytes())
+
+    return apply
+
+
+def _text(file: str, old: str, new: str) -> Callable[[Path], None]:
+    def apply(directory: Path) -> None:
+        path = directory / file
+        path.write_text(path.read_text().replace(old, new))
+
+    return apply
+
+
+def _ccf_without_ma(directory: Path) -> None:
+    deployment = load_deployment(directory)
+    others = [deployment.certificate(n) for n in ("ica", "eca", "aca", "ra", "crl-signer")]
+    (directory / deployment.manifest.ccf.file).write_bytes(build_ccf(deployment.latest_ctl(), others))
+
+
+def _composite_without_one(directory: Path) -> None:
+    deployment = load_deployment(directory)
+    crls = [deployment.read(e.file) for e in deployment.manifest.crls[1:]]
+    (directory / deployment.manifest.composite_crl.file).write_bytes(build_composite_crl(crls, deployment.latest_ctl()))
+
+
+def _extra_elector(directory: Path) -> None:
+    certificate, _ = _new_elector(9)
+    (directory / "public/certificates/elector-9.oer").write_bytes(certificate.data)
+    entry = {"file": "public/certificates/elector-9.oer", "hashed_id8": certificate.hashed_id8().hex(),
+             "issuer": None, "role": "elector"}
+    _edit(("certificates", "elector-9"), entry)(directory)
+
+
+def _other_plv_key(directory: Path) -> None:
+    path = Layout(directory).key_file("la1", "plv-aca")
+    path.unlink()
+    path.with_suffix(".json").unlink()
+    write_symmetric_key(path, SymmetricEncryptionKey(os.urandom(16)), component="la1", purpose="plv-aca")
+
+
+def _ctl_elsewhere(directory: Path) -> None:
+    _copy_file("public/ctl/ctl_53434d5300000001_1.oer", "public/ctl/first.oer")(directory)
+    _edit(("ctls",), [{"sequence_number": 1, "file": "public/ctl/first.oer"}])(directory)
+
+
+def _linkage_crl_numbered(number: int) -> Callable[[Path], None]:
+    def apply(directory: Path) -> None:
+        manifest = read_manifest(directory)
+        entry = manifest["crls"][-1]
+        new = entry["file"].replace("_1.oer", f"_{number}.oer")
+        (directory / new).write_bytes((directory / entry["file"]).read_bytes())
+        entry["file"], entry["number"] = new, number
+        write_manifest(directory, manifest)
+
+    return apply
+
+
+def _chmod(file: str, mode: int) -> Callable[[Path], None]:
+    return lambda directory: os.chmod(directory / file, mode)
+
+
+LIES: dict[str, tuple[Callable[[Path], None], str, str]] = {
+    "role in the manifest": (_edit(("certificates", "ra", "role"), "eca"), "public/certificates/ra.oer",
+                             "deployment.json says role 'eca', the certificate ra"),
+    "issuer in the manifest": (_edit(("certificates", "ra", "issuer"), "root"), "public/certificates/ra.oer",
+                               "issued by ica, deployment.json says root"),
+    "another certificate under a name": (_copy_file("public/certificates/eca.oer", "public/certificates/ra.oer"),
+                                         "public/certificates/ra.oer", "deployment.json says"),
+    "two components swapped": (_swap_entries, "public/certificates/ra.oer",  # now listed as the ECA's
+                               "carries SecurityMgmtSsp ra; a eca certificate needs eca"),
+    "la id": (_text("scms.toml", "la_id = 1", "la_id = 7"), "public/certificates/la1.oer",
+              "laId 1, scms.toml gives la1 laId 7"),
+    "unknown component": (_edit(("certificates", "pca"), {"file": "public/certificates/ma.oer", "hashed_id8": "0" * 16,
+                                                          "issuer": "ica", "role": "ma"}),
+                          "public/certificates/ma.oer", "deployment.json says"),
+    "missing component": (_edit(("certificates", "ma"), None), "deployment.json", "certificates.ma"),
+    "series in scms.toml": (_text("scms.toml", "53434d5300000001", "53434d5300000002"), "deployment.json",
+                            "scms.toml says 53434d5300000002"),
+    "series in the policy": (_text("public/policy/global.json", "53434d5300000001", "53434d5300000002"),
+                             "public/policy/global.json", "CTL series 53434d5300000002, expected"),
+    "device policy swapped": (_edit(("device_policies", "OBU"), "public/policy/device-rsu.json"),
+                              "public/policy/device-rsu.json", "the policy of RSU, listed for OBU"),
+    "CTL under another name": (_ctl_elsewhere, "public/ctl/first.oer", "belongs in public/ctl/ctl_"),
+    "no CTL": (_edit(("ctls",), []), "deployment.json", "lists no CTL"),
+    "elector the CTL does not approve": (_extra_elector, "public/certificates/elector-9.oer",
+                                         "elector-9 is not approved by CTL 1"),
+    "CCF version": (_edit(("ccf", "version"), 2), "public/ccf/ccf_1.oer", "version 2 belongs in public/ccf/ccf_2.oer"),
+    "CCF without the MA": (_ccf_without_ma, "public/ccf/ccf_1.oer", "lacks certificate"),
+    "composite CRL without a CRL": (_composite_without_one, "public/composite-crl/composite-crl_1.oer",
+                                    "lacks the newest CRL public/crl/crl_"),
+    "CRL kind": (_edit(("crls", 0, "kind"), "linkage"), "public/crl/", "deployment.json differs"),
+    "CRL number": (_linkage_crl_numbered(2), "deployment.json", "series 1 are numbered [2]"),
+    "key directory mode": (_chmod("eca/keys", 0o755), "eca/keys/signing.key", "its directory has mode 0755"),
+    "LA-ACA key": (_other_plv_key, "la1/keys/plv-aca.key", "not the key the ACA holds for la1"),
+    "secret mode": (_chmod("ra/secrets/operator-token", 0o644), "ra/secrets/operator-token", "mode 0644"),
+}
+
+
+@pytest.mark.parametrize("case", list(LIES))
+def test_what_the_manifest_and_the_files_say_must_agree(copy: Path, case: str) -> None:
+    damage, artifact, reason = LIES[case]
+    damage(copy)
+    refused = _refused(copy)
+    assert refused.artifact.startswith(artifact) and reason in refused.reason, refused
+
+
+@pytest.mark.parametrize(("kind", "first"), [("ccf", "public/ccf/ccf_1.oer"),
+                                             ("composite_crl", "public/composite-crl/composite-crl_1.oer")])
+def test_published_files_carry_the_latest_ctl(copy: Path, kind: str, first: str) -> None:
+    add_elector(copy, LATER)  # CTL 2, with the next CCF and composite CRL
+    current = read_manifest(copy)[kind]["file"]
+    (copy / current).write_bytes((copy / first).read_bytes())  # the file of CTL 1 again, under the new name
+    refused = _refused(copy)
+    assert refused.artifact == current and refused.reason == "home CTL is CTL 1, not the latest CTL 2"
