@@ -1,0 +1,1 @@
+"""Tests of scms.ee (the reference end entity)."""
