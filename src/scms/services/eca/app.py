@@ -1,11 +1,13 @@
-"""The ECA's app, built from a loaded deployment: `create_eca_app(deployment, transport_to_ra=..., clock=...)`.
+"""The ECA's apps, built from a loaded deployment: `create_eca_app(deployment, transport_to_ra=..., clock=...)`.
 
 The public app (at `/eca` in the embedded default) serves `POST /v3/enrollment-certificate`, `/healthz`,
-`/readyz`, OpenAPI. The ECA asks the RA's internal API over a `PeerClient`: through `transport_to_ra` (an httpx
-transport to the RA's internal app, `httpx.ASGITransport(app=ra.internal)` in the embedded default and the
-tests), else over the network at `[ra] url` (where, at scale, the RA's internal listener must answer: the
-configuration has no separate internal URL yet). The database is migrated to head and the ECA key loaded (from
-the key store, checked against the ECA certificate) when the app is built: a missing or wrong key stops start-up.
+`/readyz`, OpenAPI; the internal app (never on the public port) the RA's successor forwarding (`internal_api`,
+errors always in the fine mode). The ECA asks the RA's internal API over a `PeerClient`: through
+`transport_to_ra` (an httpx transport to the RA's internal app, `httpx.ASGITransport(app=ra.internal)` in the
+embedded default and the tests), else over the network at `[ra] url` (where, at scale, the RA's internal
+listener must answer: the configuration has no separate internal URL yet). The database is migrated to head and
+the ECA key loaded (from the key store, checked against the ECA certificate) when the apps are built: a missing
+or wrong key stops start-up.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from sqlalchemy import Engine
 
 from scms.deployment import Deployment
 from scms.services.common import (
+    ErrorMode,
     PeerClient,
     create_component_app,
     create_database_engine,
@@ -28,6 +31,7 @@ from scms.services.common import (
 )
 from scms.services.common.tasks import Clock, utc_now
 from scms.services.eca.api import eca_router
+from scms.services.eca.internal_api import internal_router
 from scms.services.eca.issuer import EcaIssuer
 from scms.services.eca.registry import RaRegistry
 from scms.services.eca.service import EcaService
@@ -39,6 +43,8 @@ __all__ = ["EcaApps", "create_eca_app"]
 
 class EcaApps(NamedTuple):
     public: FastAPI
+    internal: FastAPI
+    """The RA's way in (`internal_api`): never mounted on the public port."""
     service: EcaService
     engine: Engine
 
@@ -73,10 +79,14 @@ def create_eca_app(
     peer = settings.ra if transport_to_ra is None else replace(settings.ra, base_url="http://ra-internal")
     client = PeerClient(peer, transport=transport_to_ra)
     service = EcaService(settings, issuer, EnrollmentStore(engine), RaRegistry(client), clock)
+    readiness = (database_check(engine), migrations_check(engine, "eca"))
     app = create_component_app(
-        "eca", settings.app, eca_router(service),
-        readiness=(database_check(engine), migrations_check(engine, "eca")),
-        lifecycle=(_Resources(engine, client),),
+        "eca", settings.app, eca_router(service), readiness=readiness, lifecycle=(_Resources(engine, client),),
         description="Enrollment CA: `POST /v3/enrollment-certificate` (IEEE 1609.2.1 clause 6.3.4.2).",
     )
-    return EcaApps(app, service, engine)
+    internal = create_component_app(
+        "eca-internal", replace(settings.app, error_mode=ErrorMode.FINE), internal_router(service),
+        readiness=readiness,
+        description="The ECA's internal API (successor enrollment forwarded by the RA); behind mTLS at scale.",
+    )
+    return EcaApps(app, internal, service, engine)

@@ -1,14 +1,13 @@
 """The ECA's 1609.2.1 flows, one function each, in numbered steps (style rule 6).
 
-`enroll`: enrollment, 1609.2.1 clause 6.3.4.2 (docs/flows/enrollment.md). The successor enrollment that the RA
-forwards (clause 6.3.5.4) will join here once the protocol layer reads a request signed by an enrollment
-certificate.
+`enroll`: enrollment, 1609.2.1 clause 6.3.4.2; `enroll_successor`: the ECA's part of successor enrollment,
+clause 6.3.5.4, the request forwarded by the RA (docs/api-services.md, "ECA").
 """
 
 from __future__ import annotations
 
 from scms import asn1
-from scms.crypto import Point, sha256
+from scms.crypto import HashedId8, Point, sha256
 from scms.dot2.certificate_template import CertificateTemplate
 from scms.dot2.errors import ErrorCode, Ieee1609Error
 from scms.dot2.time import Time32
@@ -18,7 +17,7 @@ from scms.services.eca.registry import Registration
 from scms.services.eca.service import EcaService
 from scms.services.eca.store import Enrollment
 
-__all__ = ["enroll"]
+__all__ = ["enroll", "enroll_successor"]
 
 
 async def enroll(service: EcaService, data: bytes) -> bytes:
@@ -33,6 +32,35 @@ async def enroll(service: EcaService, data: bytes) -> bytes:
     # Step 2: parse and verify the request: with the canonical key the RA holds when it names a canonicalId, else
     # with the requested key, whose canonical id the RA must know (400-42, 400-43, 400-50, 400-64, 400-70, 400-21).
     request, device = await _verified_request(service, data, now)
+    # Steps 3-7: issue once for the device (`_issue_once`).
+    return await _issue_once(service, request, device, now)
+
+
+async def enroll_successor(service: EcaService, forwarded: bytes, canonical_id: str,
+                           current: HashedId8 | None) -> bytes:
+    """Successor enrollment (1609.2.1 clause 6.3.5.4), the ECA's part: the inner `EeEcaCertRequestSpdu` the RA
+    forwards for a device, the `EcaEeCertResponseSpdu` back (the RA offers it as `<requestHash>_enroll.oer`).
+
+    The same guarantees as `enroll`. The request is self-signed with the new key; the device is the one the RA
+    names (it verified the current enrollment certificate that signed the EE's request to it).
+    """
+    now = service.now()
+    # Step 1: the RA decrypted the EE's request, verified the signature of the current enrollment certificate and
+    # ra-maxAge, and forwards the inner request with the device's canonical id over the internal API (mTLS).
+    # Step 2: parse and verify the inner request: self-signed with the new key, no canonicalId (400-42, 400-43,
+    # 400-50, 400-64); its age was the RA's to judge (ra-maxAge), the forwarding may come later.
+    request = parse_enrollment_request(forwarded, now, None, canonical_key=_no_canonical_key)
+    # Step 3: the current enrollment certificate, when the RA names it, is one we issued to that device (400-62).
+    if current is not None:
+        service.store.require_issued_to(current, canonical_id)
+    # Step 4: the device as the RA's registry knows it (400-21).
+    device = await service.registry.by_canonical_id(canonical_id)
+    # Steps 5-9: issue once for the device (`_issue_once`, its steps 3-7).
+    return await _issue_once(service, request, device, now)
+
+
+async def _issue_once(service: EcaService, request: EnrollmentRequest, device: Registration, now: Time32) -> bytes:
+    """The steps both enrollment flows end with: a verified request of a known device in, the response out."""
     # Step 3: the device may enrol: registered, enrolled or provisioning; not blocked (400-20) or deleted (400-21).
     device.require_enrollable()
     # Step 4: what to issue, from the request and the device type's policy (400-31..35, 400-72).
@@ -48,6 +76,10 @@ async def enroll(service: EcaService, data: bytes) -> bytes:
     assert enrollment.certificate_hash is not None and enrollment.response is not None
     await service.registry.enrolled(device.canonical_id, enrollment.certificate_hash)
     return enrollment.response
+
+
+def _no_canonical_key(canonical_id: str) -> Point:
+    raise Ieee1609Error(ErrorCode.FAILED_PARSING, "a forwarded successor request is signed with its new key")
 
 
 class _CanonicalIdGiven(Exception):

@@ -4,6 +4,7 @@
                                  the insert of the accepted request with its plan; one transaction
     finish(enrollment, ...)      accepted -> issued by compare-and-set; the first stored response wins
     find(digest)                 the stored enrollment of these request bytes, if any
+    require_issued_to(cert, id)  400-62 unless we issued that enrollment certificate to that device
 
 `accept` serialises the requests of one device (SQLite: `BEGIN IMMEDIATE`; PostgreSQL: a transaction-scoped
 advisory lock on the canonical id), so eca-maxReqs and eca-minWait hold under concurrent requests. The statements
@@ -85,6 +86,10 @@ _DEVICE = (
         func.max(enrollments.c.generation_time),
     ).where(enrollments.c.canonical_id == bindparam("canonical_id"))
 )
+_ISSUED_TO = select(enrollments.c.id).where(
+    enrollments.c.certificate_hash == bindparam("certificate"), enrollments.c.canonical_id == bindparam("device"),
+    enrollments.c.state == "issued",
+)
 _INSERT = insert(enrollments)
 _FINISH = (
     update(enrollments)
@@ -101,6 +106,14 @@ class EnrollmentStore:
     def find(self, digest: bytes) -> Enrollment | None:
         with self.engine.connect() as connection:
             return _find(connection, digest)
+
+    def require_issued_to(self, certificate: HashedId8, canonical_id: str) -> None:
+        """400-62 unless `certificate` is an enrollment certificate this ECA issued to the device."""
+        with self.engine.connect() as connection:
+            found = connection.execute(_ISSUED_TO, {"certificate": bytes(certificate), "device": canonical_id}).first()
+        if found is None:
+            raise Ieee1609Error(ErrorCode.INVALID_ENROLLMENT_CERTIFICATE,
+                                f"{certificate} is not an enrollment certificate of this device")
 
     def accept(self, enrollment: Enrollment, limits: RateLimits, now: Time32) -> Enrollment:
         """Record `enrollment` as accepted at `now`, unless the device is over its limits (400-71, 400-73); the

@@ -5,7 +5,8 @@ the COER ToBeSignedCertificate with the requested key as verificationKey; for an
 reconstruction value takes its place at issuance), and completed by compare-and-set (`state` accepted -> issued)
 with the certificate's HashedId8 and the signed response. `request_digest` (SHA-256 of the request as received)
 is unique: the same request bytes can never be accepted twice, so a retry gets the stored response. Rate limits
-(eca-maxReqs, eca-minWait) count a device's rows by `generation_time` (Time32).
+(eca-maxReqs, eca-minWait) count a device's rows by `generation_time` (Time32); a successor request names the
+current enrollment certificate by `certificate_hash` (index added by `eca_0002_certificate_index`).
 """
 
 from __future__ import annotations
@@ -47,4 +48,5 @@ enrollments = Table(
     CheckConstraint("state IN ('accepted', 'issued')", name="ck_eca_enrollments_state"),
     CheckConstraint("certificate_type IN ('explicit', 'implicit')", name="ck_eca_enrollments_type"),
     Index("ix_eca_enrollments_device", "canonical_id", "generation_time"),
+    Index("ix_eca_enrollments_certificate", "certificate_hash"),
 )

@@ -7,7 +7,7 @@ Two ASGI apps share one registry (database) and one clock:
   (`routers=`);
 * `internal`: the routes other components call (`internal_api`; `internal_routers=` for more), never mounted on
   the public port: in-process through an httpx ASGI transport in the embedded default and the tests, behind mutual
-  TLS on its own listener at scale.
+  TLS on its own listener at scale. Its errors are always rendered in the fine mode (a peer needs the code).
 
 The database is migrated to head when the apps are built; the clock is read only by the handlers.
 """
@@ -15,13 +15,20 @@ The database is migrated to head when the apps are built; the clock is read only
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import NamedTuple
 
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import Engine
 
 from scms.deployment import Deployment
-from scms.services.common import create_component_app, create_database_engine, database_check, migrate_to_head
+from scms.services.common import (
+    ErrorMode,
+    create_component_app,
+    create_database_engine,
+    database_check,
+    migrate_to_head,
+)
 from scms.services.common.health import migrations_check
 from scms.services.common.tasks import Clock, utc_now
 from scms.services.ra.devices import DeviceStore
@@ -77,7 +84,8 @@ def create_ra_app(
         readiness=readiness, lifecycle=(_Engine(engine),), description=_DESCRIPTION,
     )
     internal = create_component_app(
-        "ra-internal", settings.app, internal_router(devices, clock), *internal_routers, readiness=readiness,
+        "ra-internal", replace(settings.app, error_mode=ErrorMode.FINE), internal_router(devices, clock),
+        *internal_routers, readiness=readiness,
         description="The RA's internal API (ECA registration checks and lifecycle updates); behind mTLS at scale.",
     )
     return RaApps(public, internal, settings, engine, devices)
