@@ -1,0 +1,101 @@
+"""The ACA's flow (style rule 6): a batch of RA requests in, one answer per request out (1609.2.1 clause 6.3.3;
+the batched transport of `scms.protocol.ra_aca_batch`), and the job that produces the answers.
+
+`answer_batch` records what it has not seen, lets a job verify and issue, and waits for the stored answers;
+`issue_job` is that job: it hands the requests to the CPU pool in pieces (`worker.answer_requests`) and stores
+each piece's answers as they come. Issuing is exactly once per request (its SHA-256 is the key): the first stored
+answer is the one every retry of the request gets, however often the RA sends it and whichever worker finishes a
+job whose worker died.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import HTTPException
+
+from scms.crypto import sha256
+from scms.dot2.errors import ErrorCode
+from scms.protocol.ra_aca_batch import AcaRaBatch, RaAcaBatch
+from scms.services.aca.service import AcaService
+from scms.services.aca.store import RequestState, StoredRequest
+from scms.services.aca.worker import answer_requests
+from scms.services.common import Job, JobContext, JobState
+
+__all__ = ["JobFailed", "answer_batch", "issue_job"]
+
+Answer = bytes | ErrorCode
+
+
+class JobFailed(Exception):
+    """The job answering some requests failed on every attempt: a fault of ours (a bare 500; the RA retries)."""
+
+
+async def answer_batch(service: AcaService, batch: RaAcaBatch) -> AcaRaBatch:
+    """The answer to one batch: for each request its `AcaRaCertResponseSpdu` or the code that refused it.
+
+    Raises HTTPException 503 when the answers take longer than `answer_timeout_s` (the work goes on and a retry of
+    the batch gets them), JobFailed when a job failed for good twice in one call.
+    """
+    # Step 1: the body is within [aca] max_body_size and parses as a batch (the handler: 400-42 otherwise).
+    wanted = {sha256(spdu): spdu for spdu in batch.requests}
+    deadline = asyncio.get_running_loop().time() + service.settings.answer_timeout_s
+    adopted: set[int] = set()
+    while True:
+        # Step 2: where each request stands; done when every one is answered.
+        stored = await asyncio.to_thread(service.store.states, wanted)
+        answers = {digest: row.answer for digest, row in stored.items() if row.answer is not None}
+        if len(answers) == len(wanted):
+            break
+        # Step 3: requests not seen before (or whose refusal was answered already) recorded with a job, committed.
+        unseen = {digest: spdu for digest, spdu in wanted.items() if digest not in stored}
+        if unseen and await asyncio.to_thread(service.store.receive, unseen, service.clock()) is not None:
+            service.runner.wake()
+        # Step 4: requests whose job failed on every attempt go to a new job, once per call.
+        await _adopt_failed(service, stored, adopted)
+        # Step 5: wait for a job of this process to store answers (or poll for another process's).
+        if asyncio.get_running_loop().time() > deadline:
+            raise HTTPException(503, "the answers are not ready yet; send the batch again",
+                                headers={"Retry-After": "5"})
+        await service.progress.wait(service.settings.poll_s)
+    # Step 6: a refusal is answered once (a retry is verified again); the answers in request order.
+    refused = [digest for digest, answer in answers.items() if isinstance(answer, ErrorCode)]
+    await asyncio.to_thread(service.store.forget_refusals, refused)
+    return AcaRaBatch(tuple(_answer(answers[sha256(spdu)]) for spdu in batch.requests))
+
+
+def _answer(answer: bytes | ErrorCode | None) -> Answer:
+    assert answer is not None
+    return answer
+
+
+async def _adopt_failed(service: AcaService, stored: dict[bytes, StoredRequest], adopted: set[int]) -> None:
+    waiting: dict[int, list[bytes]] = {}
+    for digest, row in stored.items():
+        if row.state is RequestState.RECEIVED and row.job_id is not None:
+            waiting.setdefault(row.job_id, []).append(digest)
+    for job_id, digests in waiting.items():
+        job = await asyncio.to_thread(service.jobs.get, job_id)
+        if job.state is not JobState.FAILED:
+            continue
+        if job_id in adopted:
+            raise JobFailed(f"job {job_id} failed on every attempt")
+        adopted.add(await asyncio.to_thread(service.store.adopt, digests, job_id, service.clock()))
+        service.runner.wake()
+
+
+async def issue_job(service: AcaService, job: Job, context: JobContext) -> str:
+    """The job of kind `aca.issue`: verify and answer the requests it still has, a piece at a time in the pool."""
+    pending = await context.run_io(service.store.pending, job.id)
+    size = service.settings.chunk
+    pieces = [pending[start:start + size] for start in range(0, len(pending), size)]
+    await asyncio.gather(*(_issue_piece(service, job.id, piece, context) for piece in pieces))
+    return f"{len(pending)} answered"
+
+
+async def _issue_piece(service: AcaService, job_id: int, piece: list[tuple[bytes, bytes]], context: JobContext) -> None:
+    root = str(service.settings.deployment_root)
+    answers = await context.run_cpu(answer_requests, root, [spdu for _, spdu in piece], int(service.now()))
+    await context.run_io(service.store.finish, job_id, list(zip((digest for digest, _ in piece), answers,
+                                                                strict=True)))
+    service.progress.notify()

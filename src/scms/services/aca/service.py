@@ -1,0 +1,67 @@
+"""What the ACA's flows work with: settings, the request store, the job queue and its runner, the clock.
+
+The service is the app's lifecycle part: `start` starts the job runner (and its process pool), `stop` stops it
+and closes the database's connections. `progress` wakes the calls waiting for answers as soon as a job in this
+process stored some (answers stored by another process are seen by polling, `AcaSettings.poll_s`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from functools import partial
+
+from sqlalchemy import Engine
+
+from scms.dot2.time import Time32
+from scms.services.aca.settings import AcaSettings
+from scms.services.aca.store import JOB_KIND, RequestStore
+from scms.services.common import Job, JobContext, JobStore, create_runner
+from scms.services.common.tasks import Clock
+
+__all__ = ["AcaService", "Progress"]
+
+_LOG = logging.getLogger("scms.services.aca")
+
+
+class Progress:
+    """A signal from the jobs to the waiting calls of this process: "some answers were stored"."""
+
+    def __init__(self) -> None:
+        self._event = asyncio.Event()
+
+    def notify(self) -> None:
+        self._event.set()
+        self._event = asyncio.Event()
+
+    async def wait(self, timeout_s: float) -> None:
+        """Until the next notification, or `timeout_s`."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._event.wait(), timeout_s)
+
+
+class AcaService:
+    def __init__(self, settings: AcaSettings, engine: Engine, clock: Clock,
+                 handler: Callable[[AcaService, Job, JobContext], Awaitable[str | None]]) -> None:
+        """`handler(service, job, context)` answers the jobs of kind `JOB_KIND` (`flows.issue_job`)."""
+        self.settings = settings
+        self.store = RequestStore(engine)
+        self.jobs = JobStore(engine)
+        self.clock = clock
+        """The only clock of the ACA (tests pass a fixed one)."""
+        self.progress = Progress()
+        self.runner = create_runner(settings.runner, self.jobs, {JOB_KIND: partial(handler, self)}, logger=_LOG,
+                                    clock=clock)
+
+    def now(self) -> Time32:
+        """The clock as Time32 (time-leapSeconds of the policy)."""
+        return Time32.from_datetime(self.clock(), self.settings.leap_seconds)
+
+    async def start(self) -> None:
+        await self.runner.start()
+
+    async def stop(self) -> None:
+        await self.runner.stop()
+        self.store.engine.dispose()

@@ -1,0 +1,91 @@
+"""What runs in the ACA's CPU pool: verify and answer `RaAcaCertRequestSpdu`s (1609.2.1 clause 6.3.3).
+
+The job runner calls `answer_requests(deployment_root, spdus, now)` in a process of its pool (a thread when it has
+none). Only the deployment's directory and the requests cross to the process: each process loads the ACA's key,
+its certificate, the keys shared with the LAs and the trust from the deployment itself, once (`AcaWorker.load`),
+so no key material is pickled or sent through a pipe. Per request: `verify_ra_aca_request` (the RA's chain from
+`RaCertificates`' memory after its first request), then `issue_pseudonym` (butterfly requests: linkageInfo and an
+encrypted answer required) or `issue_certificate` (identification / application certificates); a refusal is the
+request's 1609.2.1 code, the others go on.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from scms.deployment import Deployment, load_deployment
+from scms.deployment.inventory import load_inventory
+from scms.deployment.layout import plv_key_purpose
+from scms.deployment.publication import home_trust
+from scms.dot2.errors import ErrorCode
+from scms.dot2.time import Time32
+from scms.protocol.aca_issue import AcaIssuer, issue_certificate, issue_pseudonym
+from scms.protocol.ra_aca_batch import RaAcaBatch, answer_ra_aca_batch
+from scms.protocol.ra_aca_request import verify_ra_aca_request
+from scms.services.aca.ra_trust import RaCertificates
+
+__all__ = ["AcaWorker", "answer_requests", "worker_for"]
+
+
+@dataclass(frozen=True, repr=False)
+class AcaWorker:
+    """The ACA's issuing side: one `AcaIssuer` per CRL series (pseudonym, identification) and the RA check."""
+
+    pseudonyms: AcaIssuer
+    identification: AcaIssuer
+    ra_certificates: RaCertificates
+
+    @classmethod
+    def from_deployment(cls, deployment: Deployment, now: Time32) -> AcaWorker:
+        """Keys (mode checked, against the ACA certificate), the CRACA (the root above the ACA), the CRL series of
+        `[manager.crl]`, and the trust of the home CTL at `now` (an unverifiable CTL stops here)."""
+        config = deployment.config
+        inventory = load_inventory(deployment)
+        aca = deployment.certificate("aca")
+        root = inventory.root_of(aca)
+        if root is None:
+            raise ValueError("the ACA certificate does not lead to a root of the deployment")
+        plv_keys = {config.la1.la_id: deployment.symmetric_key("aca", plv_key_purpose("la1")),
+                    config.la2.la_id: deployment.symmetric_key("aca", plv_key_purpose("la2"))}
+        key = deployment.signing_key("aca")
+        crl = config.manager.crl
+
+        def issuer(series: int) -> AcaIssuer:
+            return AcaIssuer(key, aca, plv_keys, series, root.hashed_id3())
+
+        trust = home_trust(deployment, now)
+        return cls(issuer(crl.pseudonym_series), issuer(crl.identification_series),
+                   RaCertificates(inventory.certificates, trust.root_certificates))
+
+    def answer(self, spdu: bytes, now: Time32) -> bytes:
+        """The `AcaRaCertResponseSpdu` for one request; Ieee1609Error with the code that refuses it."""
+        verified = verify_ra_aca_request(spdu, now, check_ra=self.ra_certificates.check)
+        if verified.request.linkage is not None:
+            return issue_pseudonym(verified, self.pseudonyms, now)
+        return issue_certificate(verified, self.identification, now)
+
+    def __repr__(self) -> str:
+        return f"AcaWorker({self.pseudonyms.certificate.hashed_id8()}, [secure])"
+
+
+_WORKERS: dict[str, AcaWorker] = {}
+_LOCK = threading.Lock()
+
+
+def worker_for(deployment_root: str, now: Time32) -> AcaWorker:
+    """This process's worker for the deployment at `deployment_root`, loaded on first use."""
+    with _LOCK:
+        worker = _WORKERS.get(deployment_root)
+        if worker is None:
+            worker = AcaWorker.from_deployment(load_deployment(Path(deployment_root)), now)
+            _WORKERS[deployment_root] = worker
+    return worker
+
+
+def answer_requests(deployment_root: str, spdus: Sequence[bytes], now: int) -> tuple[bytes | ErrorCode, ...]:
+    """For each request its `AcaRaCertResponseSpdu` or the code that refused it, in order (the pool's entry)."""
+    worker = worker_for(deployment_root, Time32(now))
+    return answer_ra_aca_batch(RaAcaBatch(tuple(spdus)), lambda spdu: worker.answer(spdu, Time32(now))).responses
