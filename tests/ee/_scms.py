@@ -72,6 +72,7 @@ class MiniScms:
         self.requests: dict[HashedId8, _Files] = {}
         self.chains: dict[HashedId8, tuple[LinkageChain, LinkageChain]] = {}
         self.seen: list[str] = []
+        self.bodies: list[bytes] = []
         ra = pki.new.hierarchy["ra"]
         assert ra.encryption_key is not None
         self.receiver = RaReceiver(ra.certificate, ra.encryption_key, self._check_enrollment,
@@ -96,6 +97,7 @@ class MiniScms:
         query = {**{k: v[0] for k, v in parse_qs(urlsplit(request.url).query).items()}, **request.params}
         headers = {k.lower(): v for k, v in request.headers.items()}
         self.seen.append(f"{request.method} {path}")
+        self.bodies.append(request.body)
         routes: dict[tuple[str, str], Callable[[bytes, dict[str, str], dict[str, str]], HttpResponse]] = {
             ("POST", "/ra/registration/v1/devices"): self._register,
             ("GET", "/ra/registration/v1/policy/global"): self._global_policy,
