@@ -5,6 +5,7 @@ answers come from a real process pool (spawned processes that load the ACA's key
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ import pytest
 from scms.crypto import ButterflyVariant, sha256
 from scms.deployment import Deployment
 from scms.dot2.certificate_fields import CertificateType
-from scms.services.aca import JOB_KIND, RequestState, answer_requests
+from scms.services.aca import JOB_KIND, WARM_UP_KIND, RequestState, answer_requests
 from scms.services.common import JobState, RunnerSettings
 
 from ._support import MiniRa, Stack, answers, build_stack, post_batch
@@ -55,7 +56,7 @@ async def test_a_worker_killed_mid_batch_is_finished_by_another(
                                                 answer_requests(root, [s for _, s in half], int(stack.now())),
                                                 strict=True)))
     late = answer_requests(root, [s for _, s in rest], int(stack.now()))   # A's unsaved work, lost when it died
-    by_a = {digest: row.answer for digest, row in service.store.states([d for d, _ in half]).items()}
+    by_a = service.store.answers([d for d, _ in half])
     assert caplog.text.count("certificate.issue.end") == len(pending)
     caplog.clear()
 
@@ -77,7 +78,7 @@ async def test_a_worker_killed_mid_batch_is_finished_by_another(
 
     # A comes back from the dead and stores its late answers: nothing changes.
     service.store.finish(lease.job.id, list(zip([d for d, _ in rest], late, strict=True)))
-    assert {d: r.answer for d, r in service.store.states([d for d, _ in rest]).items()} == {
+    assert service.store.answers([d for d, _ in rest]) == {
         sha256(a.spdu): answer for a, answer in zip(batch, got, strict=True) if sha256(a.spdu) not in by_a}
 
 
@@ -112,6 +113,12 @@ async def test_a_process_pool_answers(deployment: Deployment, tmp_path: Path) ->
         batch = await ra.device_year(ButterflyVariant.COMPACT_UNIFIED, CertificateType.EXPLICIT, i_count=1, j_max=3)
         async with stack.running() as client:
             got = answers(await post_batch(client, batch), batch).responses
+            for _ in range(200):                                       # the warm-up job, enqueued at start
+                warm_up = await asyncio.to_thread(stack.aca.service.jobs.get, 1)
+                if warm_up.state is JobState.SUCCEEDED:
+                    break
+                await asyncio.sleep(0.05)
+        assert (warm_up.kind, warm_up.result) == (WARM_UP_KIND, "2 processes ready")
         for asked, answer in zip(batch, got, strict=True):
             assert isinstance(answer, bytes)
             linkage = ra.read(asked, answer).certificate.id.linkage

@@ -8,17 +8,18 @@
 
 from scms.services.aca.api import ACA_CALLERS, BATCH_ROUTE
 from scms.services.aca.app import AcaApps, create_aca_app
-from scms.services.aca.flows import JobFailed, answer_batch, issue_job
+from scms.services.aca.flows import JobFailed, answer_batch, issue_job, warm_up_job
 from scms.services.aca.ra_trust import RaCertificates
-from scms.services.aca.service import AcaService, Progress
+from scms.services.aca.service import WARM_UP_KIND, AcaService, Progress
 from scms.services.aca.settings import AcaSettings, default_runner
 from scms.services.aca.store import JOB_KIND, RequestState, RequestStore, StoredRequest
-from scms.services.aca.worker import AcaWorker, answer_requests, worker_for
+from scms.services.aca.worker import AcaWorker, answer_requests, warm_up, worker_for
 
 __all__ = [
     "ACA_CALLERS",
     "BATCH_ROUTE",
     "JOB_KIND",
+    "WARM_UP_KIND",
     "AcaApps",
     "AcaService",
     "AcaSettings",
@@ -34,5 +35,7 @@ __all__ = [
     "create_aca_app",
     "default_runner",
     "issue_job",
+    "warm_up",
+    "warm_up_job",
     "worker_for",
 ]

@@ -16,9 +16,10 @@ from sqlalchemy import Engine
 
 from scms.deployment import Deployment
 from scms.services.aca.api import aca_router
-from scms.services.aca.flows import issue_job
-from scms.services.aca.service import AcaService
+from scms.services.aca.flows import issue_job, warm_up_job
+from scms.services.aca.service import WARM_UP_KIND, AcaService
 from scms.services.aca.settings import AcaSettings
+from scms.services.aca.store import JOB_KIND
 from scms.services.aca.worker import worker_for
 from scms.services.common import (
     RunnerSettings,
@@ -45,7 +46,7 @@ def create_aca_app(deployment: Deployment, *, clock: Clock = utc_now, database_u
     settings = AcaSettings.from_deployment(deployment, database_url=database_url, runner=runner)
     engine = create_database_engine(settings.database)
     migrate_to_head(engine, "aca")
-    service = AcaService(settings, engine, clock, issue_job)
+    service = AcaService(settings, engine, clock, {JOB_KIND: issue_job, WARM_UP_KIND: warm_up_job})
     worker_for(str(settings.deployment_root), service.now())
     app = create_component_app(
         "aca", settings.app, aca_router(service),

@@ -19,13 +19,10 @@ from scms.dot2.errors import ErrorCode
 from scms.protocol.ra_aca_batch import AcaRaBatch, RaAcaBatch
 from scms.services.aca.service import AcaService
 from scms.services.aca.store import RequestState, StoredRequest
-from scms.services.aca.worker import answer_requests
+from scms.services.aca.worker import answer_requests, warm_up
 from scms.services.common import Job, JobContext, JobState
 
-__all__ = ["JobFailed", "answer_batch", "issue_job"]
-
-Answer = bytes | ErrorCode
-
+__all__ = ["JobFailed", "answer_batch", "issue_job", "warm_up_job"]
 
 class JobFailed(Exception):
     """The job answering some requests failed on every attempt: a fault of ours (a bare 500; the RA retries)."""
@@ -38,14 +35,14 @@ async def answer_batch(service: AcaService, batch: RaAcaBatch) -> AcaRaBatch:
     the batch gets them), JobFailed when a job failed for good twice in one call.
     """
     # Step 1: the body is within [aca] max_body_size and parses as a batch (the handler: 400-42 otherwise).
-    wanted = {sha256(spdu): spdu for spdu in batch.requests}
+    digests = [sha256(spdu) for spdu in batch.requests]
+    wanted = dict(zip(digests, batch.requests, strict=True))
     deadline = asyncio.get_running_loop().time() + service.settings.answer_timeout_s
     adopted: set[int] = set()
     while True:
         # Step 2: where each request stands; done when every one is answered.
         stored = await asyncio.to_thread(service.store.states, wanted)
-        answers = {digest: row.answer for digest, row in stored.items() if row.answer is not None}
-        if len(answers) == len(wanted):
+        if len(stored) == len(wanted) and all(row.answered for row in stored.values()):
             break
         # Step 3: requests not seen before (or whose refusal was answered already) recorded with a job, committed.
         unseen = {digest: spdu for digest, spdu in wanted.items() if digest not in stored}
@@ -58,15 +55,11 @@ async def answer_batch(service: AcaService, batch: RaAcaBatch) -> AcaRaBatch:
             raise HTTPException(503, "the answers are not ready yet; send the batch again",
                                 headers={"Retry-After": "5"})
         await service.progress.wait(service.settings.poll_s)
-    # Step 6: a refusal is answered once (a retry is verified again); the answers in request order.
+    # Step 6: the answers in request order; a refusal is answered once (a retry is verified again).
+    answers = await asyncio.to_thread(service.store.answers, wanted)
     refused = [digest for digest, answer in answers.items() if isinstance(answer, ErrorCode)]
     await asyncio.to_thread(service.store.forget_refusals, refused)
-    return AcaRaBatch(tuple(_answer(answers[sha256(spdu)]) for spdu in batch.requests))
-
-
-def _answer(answer: bytes | ErrorCode | None) -> Answer:
-    assert answer is not None
-    return answer
+    return AcaRaBatch(tuple(answers[digest] for digest in digests))
 
 
 async def _adopt_failed(service: AcaService, stored: dict[bytes, StoredRequest], adopted: set[int]) -> None:
@@ -82,6 +75,20 @@ async def _adopt_failed(service: AcaService, stored: dict[bytes, StoredRequest],
             raise JobFailed(f"job {job_id} failed on every attempt")
         adopted.add(await asyncio.to_thread(service.store.adopt, digests, job_id, service.clock()))
         service.runner.wake()
+
+
+async def warm_up_job(service: AcaService, job: Job, context: JobContext) -> str:
+    """The job of kind `aca.warm-up`, enqueued when the service starts: load the issuing side in every process of
+    the pool (a cold process spends seconds importing, compiling the ASN.1 modules and loading the deployment), so
+    that the first batch does not wait for it. A task per process at a time; again until each process answered."""
+    wanted = service.settings.runner.cpu_workers
+    root, now = str(service.settings.deployment_root), int(service.now())
+    ready: set[int] = set()
+    for _ in range(4):
+        ready.update(await asyncio.gather(*(context.run_cpu(warm_up, root, now) for _ in range(wanted))))
+        if len(ready) >= wanted:
+            break
+    return f"{len(ready)} processes ready"
 
 
 async def issue_job(service: AcaService, job: Job, context: JobContext) -> str:

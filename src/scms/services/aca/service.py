@@ -10,20 +10,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+import secrets
+from collections.abc import Awaitable, Callable, Mapping
 from functools import partial
 
 from sqlalchemy import Engine
 
 from scms.dot2.time import Time32
 from scms.services.aca.settings import AcaSettings
-from scms.services.aca.store import JOB_KIND, RequestStore
-from scms.services.common import Job, JobContext, JobStore, create_runner
+from scms.services.aca.store import RequestStore
+from scms.services.common import Job, JobContext, JobStore, begin_write, create_runner, enqueue
 from scms.services.common.tasks import Clock
 
-__all__ = ["AcaService", "Progress"]
+__all__ = ["WARM_UP_KIND", "AcaService", "Progress"]
 
 _LOG = logging.getLogger("scms.services.aca")
+WARM_UP_KIND = "aca.warm-up"
+"""The job that loads the issuing side in each process of the pool when the service starts."""
 
 
 class Progress:
@@ -44,23 +47,33 @@ class Progress:
 
 class AcaService:
     def __init__(self, settings: AcaSettings, engine: Engine, clock: Clock,
-                 handler: Callable[[AcaService, Job, JobContext], Awaitable[str | None]]) -> None:
-        """`handler(service, job, context)` answers the jobs of kind `JOB_KIND` (`flows.issue_job`)."""
+                 handlers: Mapping[str, Callable[[AcaService, Job, JobContext], Awaitable[str | None]]]) -> None:
+        """`handlers[kind](service, job, context)` runs the jobs of each kind (`JOB_KIND`: `flows.issue_job`,
+        `WARM_UP_KIND`: `flows.warm_up_job`)."""
         self.settings = settings
         self.store = RequestStore(engine)
         self.jobs = JobStore(engine)
         self.clock = clock
         """The only clock of the ACA (tests pass a fixed one)."""
         self.progress = Progress()
-        self.runner = create_runner(settings.runner, self.jobs, {JOB_KIND: partial(handler, self)}, logger=_LOG,
-                                    clock=clock)
+        self.runner = create_runner(settings.runner, self.jobs,
+                                    {kind: partial(handler, self) for kind, handler in handlers.items()},
+                                    logger=_LOG, clock=clock)
 
     def now(self) -> Time32:
         """The clock as Time32 (time-leapSeconds of the policy)."""
         return Time32.from_datetime(self.clock(), self.settings.leap_seconds)
 
     async def start(self) -> None:
+        """Start the job runner and, with a process pool, the warm-up of its processes (`flows.warm_up_job`)."""
         await self.runner.start()
+        if self.settings.runner.cpu_workers:
+            await asyncio.to_thread(self._enqueue_warm_up)
+            self.runner.wake()
+
+    def _enqueue_warm_up(self) -> None:
+        with begin_write(self.store.engine) as connection:
+            enqueue(connection, WARM_UP_KIND, f"warm-up {secrets.token_hex(8)}", now=self.clock(), max_attempts=1)
 
     async def stop(self) -> None:
         await self.runner.stop()

@@ -1,6 +1,7 @@
 """The ACA's record of requests (table `aca_requests`; issue exactly once, style rule 10).
 
     states(digests)            where each request stands: received (with its job), issued, refused, or unknown
+    answers(digests)           the stored answers (responses and refusal codes)
     receive(requests, now)     the unknown ones recorded with one job to answer them, in one transaction
     adopt(digests, job, now)   requests whose job failed for good, given to a new job
     pending(job_id)            what a job still has to answer
@@ -44,8 +45,11 @@ class RequestState(Enum):
 class StoredRequest:
     state: RequestState
     job_id: int | None
-    answer: bytes | ErrorCode | None
-    """The AcaRaCertResponseSpdu (issued) or the refusal's code (refused); None while received."""
+    """The job answering it, while received."""
+
+    @property
+    def answered(self) -> bool:
+        return self.state is not RequestState.RECEIVED
 
 
 class RequestStore:
@@ -54,10 +58,20 @@ class RequestStore:
 
     def states(self, digests: Collection[bytes]) -> dict[bytes, StoredRequest]:
         c = requests.c
-        query = select(c.request_digest, c.state, c.job_id, c.response, c.error).where(c.request_digest.in_(digests))
+        query = select(c.request_digest, c.state, c.job_id).where(c.request_digest.in_(digests))
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()
-        return {bytes(row.request_digest): _stored(row.state, row.job_id, row.response, row.error) for row in rows}
+        return {bytes(digest): StoredRequest(RequestState(state), job_id) for digest, state, job_id in rows}
+
+    def answers(self, digests: Collection[bytes]) -> dict[bytes, bytes | ErrorCode]:
+        """The AcaRaCertResponseSpdu of each issued request and the code of each refused one among `digests`."""
+        c = requests.c
+        query = select(c.request_digest, c.response, c.error).where(
+            c.request_digest.in_(digests), c.state != RequestState.RECEIVED.value)
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        return {bytes(digest): bytes(response) if response is not None else _CODES[error]
+                for digest, response, error in rows}
 
     def receive(self, received: Mapping[bytes, bytes], now: dt.datetime) -> int | None:
         """Record the requests (digest -> SPDU) not stored yet, with a new job for them; the job's id, or None when
@@ -125,11 +139,3 @@ def _answer_row(digest: bytes, answer: bytes | ErrorCode) -> dict[str, object]:
                 "new_error": answer.header_value}
     return {"digest": digest, "new_state": RequestState.ISSUED.value, "new_response": answer, "new_error": None}
 
-
-def _stored(state: str, job_id: int | None, response: bytes | None, error: str | None) -> StoredRequest:
-    answer: bytes | ErrorCode | None = None
-    if response is not None:
-        answer = bytes(response)
-    elif error is not None:
-        answer = _CODES[error]
-    return StoredRequest(RequestState(state), job_id, answer)

@@ -11,7 +11,9 @@ request's 1609.2.1 code, the others go on.
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +29,7 @@ from scms.protocol.ra_aca_batch import RaAcaBatch, answer_ra_aca_batch
 from scms.protocol.ra_aca_request import verify_ra_aca_request
 from scms.services.aca.ra_trust import RaCertificates
 
-__all__ = ["AcaWorker", "answer_requests", "worker_for"]
+__all__ = ["AcaWorker", "answer_requests", "warm_up", "worker_for"]
 
 
 @dataclass(frozen=True, repr=False)
@@ -89,3 +91,11 @@ def answer_requests(deployment_root: str, spdus: Sequence[bytes], now: int) -> t
     """For each request its `AcaRaCertResponseSpdu` or the code that refused it, in order (the pool's entry)."""
     worker = worker_for(deployment_root, Time32(now))
     return answer_ra_aca_batch(RaAcaBatch(tuple(spdus)), lambda spdu: worker.answer(spdu, Time32(now))).responses
+
+
+def warm_up(deployment_root: str, now: int) -> int:
+    """Load this process's worker (the pool's warm-up); the process id, so the caller sees which processes are
+    ready. It holds its process a moment, so that tasks given at once land in different processes."""
+    worker_for(deployment_root, Time32(now))
+    time.sleep(0.05)
+    return os.getpid()
