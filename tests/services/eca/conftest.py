@@ -1,10 +1,9 @@
-"""Fixtures of the ECA tests: a deployment per session; per test an RA and an ECA on fresh SQLite databases,
+"""Fixtures of the ECA tests: a deployment per session; per test module an RA and an ECA on SQLite databases,
 wired in-process (the ECA reaches the RA's internal app through an httpx ASGI transport), and their clients."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -21,14 +20,15 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Deployment:
     return make_deployment(tmp_path_factory.mktemp("eca-deployment") / "scms-data")
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def clock() -> FakeClock:
     return FakeClock()
 
 
-@pytest.fixture
-def stack(deployment: Deployment, clock: FakeClock, tmp_path: Path) -> Iterator[Stack]:
-    built = build_stack(deployment, clock, tmp_path)
+@pytest.fixture(scope="module")
+def stack(deployment: Deployment, clock: FakeClock, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """One RA and ECA per test module: each test enrols devices of its own (fresh keys); the clock only moves on."""
+    built = build_stack(deployment, clock, tmp_path_factory.mktemp("stack"))
     yield built
     built.close()
 

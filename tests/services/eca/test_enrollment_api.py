@@ -21,7 +21,7 @@ from scms.protocol.security_mgmt_ssp import Role, security_mgmt_ssp
 from scms.services.eca import EcaIssuer
 from scms.services.eca.tables import enrollments
 
-from ._support import COER, ENROLL, Stack, fields, read_response, register
+from ._support import COER, ENROLL, Device, Stack, fields, read_response, register
 
 pytestmark = pytest.mark.anyio
 
@@ -97,13 +97,13 @@ async def test_the_same_request_again_gets_the_same_bytes_and_no_second_certific
     stack.clock.advance(30)
     again = await http.post(f"/eca{ENROLL}", content=request, headers=COER)
     assert first.status_code == again.status_code == 200 and again.content == first.content
-    assert _rows(stack) == 1
+    assert _rows(stack, device) == 1
     state = (await http.get(f"/ra/registration/v1/devices/{device.canonical_id}")).json()
     assert len(state["enrollment_certificates"]) == 1
 
     other, _ = device.request(stack.clock.time32, kind=CertificateType.IMPLICIT)  # a new request: a new certificate
     assert (await http.post(f"/eca{ENROLL}", content=other, headers=COER)).content != first.content
-    assert _rows(stack) == 2
+    assert _rows(stack, device) == 2
     state = (await http.get(f"/ra/registration/v1/devices/{device.canonical_id}")).json()
     assert len(state["enrollment_certificates"]) == 2 and state["state"] == "enrolled"
 
@@ -115,7 +115,7 @@ async def test_concurrent_copies_of_one_request_get_one_certificate(stack: Stack
     assert {answer.status_code for answer in answers} == {200}
     assert len({answer.content for answer in answers}) == 1
     read_response(stack, answers[0].content, request, key)
-    assert _rows(stack) == 1
+    assert _rows(stack, device) == 1
 
 
 async def test_an_attempt_that_died_before_signing_is_finished_by_the_retry(
@@ -140,10 +140,12 @@ async def test_an_attempt_that_died_before_signing_is_finished_by_the_retry(
     assert retry.status_code == 200
     result = read_response(stack, retry.content, request, key)
     assert result.certificate.hashed_id8() == stack.eca.service.store.find(sha256(request)).certificate_hash  # type: ignore[union-attr]
-    assert _rows(stack) == 1
+    assert _rows(stack, device) == 1
     assert (await http.get(f"/ra/registration/v1/devices/{device.canonical_id}")).json()["state"] == "enrolled"
 
 
-def _rows(stack: Stack) -> int:
+def _rows(stack: Stack, device: Device) -> int:
+    """The ECA's enrollment rows of `device`."""
+    statement = select(func.count()).select_from(enrollments).where(enrollments.c.canonical_id == device.canonical_id)
     with stack.eca.engine.connect() as connection:
-        return int(connection.execute(select(func.count()).select_from(enrollments)).scalar_one())
+        return int(connection.execute(statement).scalar_one())

@@ -54,7 +54,7 @@ async def test_unregistered_is_400_21_and_a_canonical_id_not_of_ours_never_reach
     with pytest.raises(Ieee1609Error) as error:
         await registry(unregistered).by_key(KEY)
     assert error.value.header_value == "400-21"
-    for odd in ("A" * 64, "ab" * 31, "../" + "a" * 61):
+    for odd in ("A" * 64, "z" * 64, "ab" * 31, "../" + "a" * 61, "ab" * 32 + "\n"):
         with pytest.raises(Ieee1609Error) as error:
             await registry(JSONResponse({}, status_code=500)).by_canonical_id(odd)
         assert error.value.header_value == "400-21"

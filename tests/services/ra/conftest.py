@@ -1,10 +1,10 @@
-"""Fixtures of the RA tests: a deployment per session, a fresh RA database per test (SQLite, and PostgreSQL where
-a test asks for `database_url`), the apps on it and the operator's client."""
+"""Fixtures of the RA tests: a deployment per session, the RA apps on an SQLite database per test module (the store
+tests get a fresh SQLite and PostgreSQL database per test through `engine`), the operator's client and the
+ECA's client of the internal app."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -26,14 +26,17 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
-@pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'ra.sqlite'}"
+@pytest.fixture(scope="module")
+def ra_clock() -> FakeClock:
+    """The clock of the module's RA (`ra`)."""
+    return FakeClock()
 
 
-@pytest.fixture
-def ra(deployment: Deployment, sqlite_url: str, clock: FakeClock) -> Iterator[RaApps]:
-    apps = create_ra_app(deployment, clock=clock, database_url=sqlite_url)
+@pytest.fixture(scope="module")
+def ra(deployment: Deployment, ra_clock: FakeClock, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RaApps]:
+    """One RA per test module (each test registers devices of its own, with fresh keys)."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('ra')}/ra.sqlite"
+    apps = create_ra_app(deployment, clock=ra_clock, database_url=url)
     yield apps
     apps.engine.dispose()
 

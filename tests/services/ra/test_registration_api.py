@@ -43,7 +43,7 @@ async def test_every_route_needs_the_operator_token(
     assert "Ieee-1609.2.1-Error" not in response.headers
 
 
-async def test_register_and_read_a_device(operator: httpx.AsyncClient, clock: FakeClock) -> None:
+async def test_register_and_read_a_device(operator: httpx.AsyncClient, ra_clock: FakeClock) -> None:
     key = SoftwareKey.generate()
     created = await operator.post("/registration/v1/devices", json=registration_body(key))
     assert created.status_code == 201
@@ -52,9 +52,9 @@ async def test_register_and_read_a_device(operator: httpx.AsyncClient, clock: Fa
     assert body["state"] == "registered" and body["device_type"] == "OBU" and body["curve"] == "P-256"
     assert body["public_key"] == key.public_point.encode(compressed=True).hex()
     assert body["enrollment_certificates"] == [] and body["format_version"] == 1
-    assert body["registered_at"] == body["updated_at"] == clock.now.isoformat().replace("+00:00", "Z")
+    assert body["registered_at"] == body["updated_at"] == ra_clock.now.isoformat().replace("+00:00", "Z")
 
-    clock.advance(60)
+    ra_clock.advance(60)
     again = await operator.post("/registration/v1/devices", json=registration_body(key, compressed=False))
     assert again.status_code == 200 and again.json() == body  # the uncompressed form names the same key
     read = await operator.get(f"/registration/v1/devices/{body['canonical_id']}")

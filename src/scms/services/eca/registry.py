@@ -10,6 +10,7 @@ become 1609.2.1 errors here: no such device is 400-21 (unregistered), a blocked 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import httpx
@@ -27,6 +28,8 @@ _CURVE_NAMES = {
     Curve.BRAINPOOL_P384R1: "brainpoolP384r1",
 }
 _CURVES = {name: curve for curve, name in _CURVE_NAMES.items()}
+_CANONICAL_ID = re.compile(r"[0-9a-f]{64}")
+"""The form of the canonical ids the RA gives out (lower-case hex SHA-256)."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ class RaRegistry:
 
     async def by_canonical_id(self, canonical_id: str) -> Registration:
         """The device registered under `canonical_id` (the request's canonicalId); 400-21 if none."""
-        if len(canonical_id) != 64 or not canonical_id.isalnum() or canonical_id != canonical_id.lower():
+        if not _CANONICAL_ID.fullmatch(canonical_id):
             raise Ieee1609Error(ErrorCode.UNREGISTERED_ENROLLMENT_CERTIFICATE, "not a canonical id of ours")
         return await self._check({"canonical_id": canonical_id})
 
