@@ -4,6 +4,7 @@ chain's stored seed), the same request answering the same values, what the RA ca
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 
 import httpx
@@ -17,7 +18,7 @@ from scms.dot2.errors import Ieee1609Error
 from scms.dot2.spdu import SymmetricEncryptionKey
 from scms.protocol.encrypted_plv import decrypt_plv
 from scms.protocol.la_messages import PlvChainRequest, PlvRequest, PlvResponse
-from scms.services.la import LaApps
+from scms.services.la import LaApps, create_la_app
 from scms.services.la.tables import LA_METADATA, chains
 
 from ._support import PLV_ROUTE, expected_plv
@@ -150,3 +151,17 @@ async def test_schema_health_and_openapi(las: dict[str, LaApps], la1: httpx.Asyn
     assert {"/v1/pre-linkage-values", "/v1/linkage-seeds"} <= set(paths)
     assert "[secure]" in repr(las["la1"].service.settings.aca_key)
     assert "release_token" not in repr(las["la1"].service.settings)
+
+
+async def test_errors_stay_fine_under_a_coarse_configuration(deployment: Deployment, tmp_path: object) -> None:
+    """scmsV3-error is about end entities: the LA's callers are components, which need the code."""
+    config = deployment.config.model_copy(update={"la1": deployment.config.la1.model_copy(
+        update={"error_mode": "coarse"})})
+    apps = create_la_app(dataclasses.replace(deployment, config=config), "la1",
+                         database_url=f"sqlite:///{tmp_path}/coarse.db")
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=apps.app), base_url="http://la1") as client:
+            response = await client.post(PLV_ROUTE, content=b"{}")
+        assert (response.status_code, response.headers["Ieee-1609.2.1-Error"]) == (400, "400-42")
+    finally:
+        apps.engine.dispose()

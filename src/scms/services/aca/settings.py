@@ -1,9 +1,11 @@
 """The ACA's typed settings, built once from a loaded deployment at start (style rule 13).
 
-From the deployment: `[aca]` (`error_mode` = `scmsV3-error`, `max_body_size`: a batch of RA requests must fit it,
-`database_url`), `time-leapSeconds` (the clock's UTC to Time32) and the deployment's directory, from which each
-process of the CPU pool loads the ACA's keys (`worker.py`). The job runner's settings (pool size, leases) are the
-caller's: `create_aca_app(runner=...)`, by default a process per core.
+From the deployment: `[aca]` (`max_body_size`: a batch of RA requests must fit it, `database_url`),
+`time-leapSeconds` (the clock's UTC to Time32) and the deployment's directory, from which each process of the CPU
+pool loads the ACA's keys (`worker.py`). The job runner's settings (pool size, leases) are the caller's:
+`create_aca_app(runner=...)`, by default a process per core. Errors are always rendered in the fine mode: the ACA
+has only an internal route and the RA needs the code; `scmsV3-error` (`[aca] error_mode`) is about what end
+entities see.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ def default_runner() -> RunnerSettings:
 @dataclass(frozen=True)
 class AcaSettings:
     app: AppSettings
-    """`[aca] error_mode` (scmsV3-error) and `max_body_size` (1 MiB by default: about 1,200 requests a batch)."""
+    """`[aca] max_body_size` (1 MiB by default: about 1,200 requests a batch); errors in the fine mode."""
     database: DatabaseSettings
     """`[aca] database_url`, or the SQLite file under `aca/data/`."""
     runner: RunnerSettings
@@ -51,7 +53,7 @@ class AcaSettings:
         """The ACA's settings; `database_url` and `runner` override the defaults (tests, tools)."""
         config = deployment.config
         return cls(
-            app=AppSettings(error_mode=ErrorMode(config.aca.error_mode), max_body_bytes=config.aca.max_body_size),
+            app=AppSettings(error_mode=ErrorMode.FINE, max_body_bytes=config.aca.max_body_size),
             database=DatabaseSettings(url=database_url or config.database_url("aca", deployment.layout)),
             runner=runner or default_runner(),
             deployment_root=deployment.layout.root.resolve(),

@@ -1,9 +1,12 @@
 """A linkage authority's typed settings, built once from a loaded deployment at start (style rule 13).
 
 One code base serves LA1 and LA2: `which` ("la1" or "la2") picks the `[la1]` / `[la2]` section (`la_id`,
-`error_mode` = `scmsV3-error`, `max_body_size`, `database_url`), the symmetric key the LA shares with the ACA
+`max_body_size`, `database_url`), the symmetric key the LA shares with the ACA
 (`<which>/keys/plv-aca.key`, purpose "plv-aca"; mode 0600 checked, never shown) and, when the deployment has one,
 the bearer token of seed releases (the secret "release-token" of the LA in `deployment.json`).
+
+Errors are always rendered in the fine mode: an LA has only internal routes, and its callers (RA, MA) need the
+code; `scmsV3-error` (`[laN] error_mode`) is about what end entities see, so it does not apply here.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ class LaSettings:
     la_id: int
     """`[laN] la_id`: the LaId (1609.2 clause 5.1.3.4) in every seed evolution and pre-linkage value."""
     app: AppSettings
-    """`[laN] error_mode` (scmsV3-error) and `max_body_size`."""
+    """`[laN] max_body_size`; errors in the fine mode."""
     database: DatabaseSettings
     """`[laN] database_url`, or the SQLite file under `laN/data/`."""
     aca_key: SymmetricEncryptionKey = field(repr=False)
@@ -53,7 +56,7 @@ class LaSettings:
         return cls(
             component=which,
             la_id=config.la_id,
-            app=AppSettings(error_mode=ErrorMode(config.error_mode), max_body_bytes=config.max_body_size),
+            app=AppSettings(error_mode=ErrorMode.FINE, max_body_bytes=config.max_body_size),
             database=DatabaseSettings(url=database_url or deployment.config.database_url(which, deployment.layout)),
             aca_key=deployment.symmetric_key(which, plv_key_purpose("aca")),
             release_token=token,
