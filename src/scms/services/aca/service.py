@@ -66,6 +66,7 @@ class AcaService:
 
     async def start(self) -> None:
         """Start the job runner and, with a process pool, the warm-up of its processes (`flows.warm_up_job`)."""
+        self.progress = Progress()                 # its events belong to the event loop the service runs in
         await self.runner.start()
         if self.settings.runner.cpu_workers:
             await asyncio.to_thread(self._enqueue_warm_up)
