@@ -2,13 +2,12 @@
 
 The service is the app's lifecycle part: `start` starts the job runner (and its process pool), `stop` stops it
 and closes the database's connections. `progress` wakes the calls waiting for answers as soon as a job in this
-process stored some (answers stored by another process are seen by polling, `AcaSettings.poll_s`).
+process stored its answers (answers stored by another process are seen by polling, `AcaSettings.poll_s`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
@@ -30,7 +29,7 @@ WARM_UP_KIND = "aca.warm-up"
 
 
 class Progress:
-    """A signal from the jobs to the waiting calls of this process: "some answers were stored"."""
+    """A signal from the jobs to the waiting calls of this process: "a job stored its answers"."""
 
     def __init__(self) -> None:
         self._event = asyncio.Event()
@@ -39,10 +38,13 @@ class Progress:
         self._event.set()
         self._event = asyncio.Event()
 
-    async def wait(self, timeout_s: float) -> None:
-        """Until the next notification, or `timeout_s`."""
-        with contextlib.suppress(TimeoutError):
+    async def wait(self, timeout_s: float) -> bool:
+        """Until the next notification (True), or `timeout_s` (False)."""
+        try:
             await asyncio.wait_for(self._event.wait(), timeout_s)
+        except TimeoutError:
+            return False
+        return True
 
 
 class AcaService:
