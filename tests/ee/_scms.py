@@ -66,6 +66,8 @@ class MiniScms:
         self.clock = clock
         self.ready_delay = 0
         self.late = 0
+        self.not_yet = "404"
+        """How the RA says "not yet": "404" (ours: with Retry-After), "503" (no Retry-After) or "bare" (a 404)."""
         self.devices: dict[str, tuple[str, Point]] = {}
         self.ctls = [pki.new.ctl]
         self.composite_crl = pki.new.composite_crl
@@ -182,6 +184,8 @@ class MiniScms:
         now = self.clock()
         request = open_authorization_request(body, self.receiver, now, max_age=MAX_AGE)
         request.check_within_enrollment()
+        if not request.tbs.validity.within(request.enrollment_certificate.validity):   # as the RA's policy
+            raise Ieee1609Error(ErrorCode.DISALLOWED_VALIDITY_PERIOD, "not within the enrollment certificate")
         files = self._files(request.request_hash, request.enrollment_certificate, now)
         due = Time32(now + self.ready_delay)
         butterfly = request.butterfly
@@ -190,11 +194,12 @@ class MiniScms:
             return _coer(build_cert_ack(request.request_hash, None, due, *self._ra(), now))
         parameters = self.pki.config.policy
         grid = parameters.i_periods()
-        first = grid.i_at(request.tbs.validity.start)
-        seconds = request.tbs.validity.duration_microseconds // 1_000_000 - parameters.overlap
+        validity = request.tbs.validity       # every i-period it touches from the one of generationTime on
+        first = grid.i_at(Time32(max(validity.start, request.generation_time)))
+        last = grid.i_at(Time32(validity.end - 1))
         chains = self.pki.linkage_chains(first)
         self.chains[request.request_hash] = chains
-        for i in range(first, first + max(1, seconds // parameters.i_period_length)):
+        for i in range(first, last + 1):
             answers = self.pki.pseudonym_batch(request, butterfly, chains, i, now)
             info = CertInfo(request.request_hash, IValue(i), due, now)
             files.files[batch_filename(request.request_hash, i)] = build_batch_zip(info, answers)
@@ -225,9 +230,16 @@ class MiniScms:
                 if files.enrollment_id != asked.enrollment_id:
                     return HttpResponse(403, {}, b"")
                 if now < files.ready_at:
-                    return HttpResponse(404, {}, b"")
+                    return self._not_yet(files.ready_at, now)
                 return _coer(files.files[asked.filename])
         return HttpResponse(404, {}, b"")
+
+
+    def _not_yet(self, ready_at: Time32, now: Time32) -> HttpResponse:
+        if self.not_yet == "404":       # our RA's answer
+            body = json.dumps({"status": "not yet", "nextDlTime": int(ready_at)}).encode()
+            return HttpResponse(404, {"retry-after": str(ready_at - now), "content-type": "application/json"}, body)
+        return HttpResponse(503 if self.not_yet == "503" else 404, {}, b"")
 
 
 def _coer(data: bytes) -> HttpResponse:

@@ -28,11 +28,12 @@ from scms.ee.flows import (
     request_successor,
     submit_authorization,
 )
+from scms.ee.flows.authorization import authorization_fields
 from scms.ee.flows.registration import Policies, canonical_id_of
 from scms.ee.trust import TrustMaterial
 from scms.protocol.ee_eca import CanonicalIdentity, EnrollmentResult
 
-from ._pki import Pki
+from ._pki import NOW, Pki
 from ._run import run
 from ._scms import TOKEN, FakeClock, MiniScms
 
@@ -136,11 +137,12 @@ def test_identification_certificate_for_an_rsu(scms: MiniScms, clock: FakeClock,
     assert got.private_key.public_point == got.certificate.public_key()
 
 
+@pytest.mark.parametrize(("not_yet", "retries"), [("404", [690]), ("503", [660, 720])])
 def test_the_download_waits_for_next_dl_time_and_then_while_not_ready(
-    scms: MiniScms, clock: FakeClock
+    scms: MiniScms, clock: FakeClock, not_yet: str, retries: list[int]
 ) -> None:
     policies, trust, enrolled = _device(scms, clock)
-    scms.ready_delay, scms.late = 600, 90          # announced in 10 minutes, ready 90 s after that
+    scms.ready_delay, scms.late, scms.not_yet = 600, 90, not_yet    # announced in 10 minutes, ready 90 s after
     prepared = prepare_authorization(AuthorizationSpec(), policies, enrolled, trust.ra_certificate, clock())
     start = clock()
     ack = run(submit_authorization(scms.base + "/ra", prepared, trust.ra_certificate, clock()), scms, clock)
@@ -151,10 +153,22 @@ def test_the_download_waits_for_next_dl_time_and_then_while_not_ready(
     run(download(scms.base + "/ra", plan, enrolled, trust.ra_certificate, trust, clock(), on_batch=got.append,
                  deadline=Time32(start + 3600), retry_interval=60), scms, clock, steps)
     waits = [s.until for s in steps if isinstance(s, Wait)]
-    assert waits == [start + 600, start + 660, start + 720]      # nextDlTime, then a try every 60 s
+    assert waits == [start + 600, *(start + r for r in retries)]   # nextDlTime, then Retry-After or every 60 s
     gets = [s for s in steps if isinstance(s, HttpRequest)]
-    assert len(gets) == 3 and len({s.headers["Ieee-1609.2.1-Authorization"] for s in gets}) == 3  # fresh each time
-    assert len(got) == 1 and clock() == start + 720
+    assert len({s.headers["Ieee-1609.2.1-Authorization"] for s in gets}) == len(gets) == len(retries) + 1
+    assert len(got) == 1 and clock() == start + retries[-1]
+
+
+def test_a_bare_404_is_no_such_file(scms: MiniScms, clock: FakeClock) -> None:
+    policies, trust, enrolled = _device(scms, clock)
+    scms.ready_delay, scms.late, scms.not_yet = 0, 90, "bare"
+    prepared = prepare_authorization(AuthorizationSpec(), policies, enrolled, trust.ra_certificate, clock())
+    ack = run(submit_authorization(scms.base + "/ra", prepared, trust.ra_certificate, clock()), scms, clock)
+    plan = DownloadPlan(prepared.secrets, ack.first_i, 1, ack.next_dl_time)
+    with pytest.raises(ServerError, match="HTTP 404") as missing:
+        run(download(scms.base + "/ra", plan, enrolled, trust.ra_certificate, trust, clock(),
+                     on_batch=lambda _: None, deadline=Time32(clock() + 3600)), scms, clock)
+    assert missing.value.status == 404 and missing.value.code is None
 
 
 def test_a_download_not_ready_by_the_deadline_stops_with_not_ready(scms: MiniScms, clock: FakeClock) -> None:
@@ -206,3 +220,19 @@ def test_the_trust_material_is_verified_from_the_anchor(scms: MiniScms, clock: F
     with pytest.raises(Ieee1609Error) as crl:
         run(bootstrap(scms.base + "/ra", pki.new.ctl, clock()), scms, clock)
     assert crl.value.header_value == "400-40"
+
+
+def test_a_pseudonym_request_covers_whole_i_periods_from_now(pki: Pki) -> None:
+    policies = Policies(pki.new.global_policy, pki.new.device_policies["OBU"], b"", b"")
+    grid = policies.global_policy.parameters.i_periods()
+    i = grid.i_at(NOW)
+    middle = Time32(grid.start(i) + 100_000)
+    fields, first = authorization_fields(AuthorizationSpec(periods=3), policies, middle)
+    assert first == i and fields.validity.end == grid.start(i + 3)
+    assert 0 <= fields.validity.start - middle < 3600 and fields.validity.unit == "hours"
+    late = Time32(grid.start(i + 1) - 600)           # the last ten minutes of i-period i
+    fields, first = authorization_fields(AuthorizationSpec(periods=1), policies, late)
+    assert first == i + 1 and fields.validity.end == grid.start(i + 2)
+    rsu = Policies(pki.new.global_policy, pki.new.device_policies["RSU"], b"", b"")
+    fields, first = authorization_fields(AuthorizationSpec("identification", None), rsu, middle)
+    assert first is None and fields.validity.start == middle and fields.validity.count == 168

@@ -43,7 +43,8 @@ class ServerError(EeError):
         self.error = error_code_of(code)
         meaning = f" {self.error.meaning}" if self.error is not None else ""
         said = f"{code}{meaning}" if code else f"HTTP {status}"
-        super().__init__(f"{method} {url}: {said}" + (f" ({detail})" if detail else ""))
+        more = f" ({detail})" if detail and detail not in meaning else ""
+        super().__init__(f"{method} {url}: {said}{more}")
 
 
 class Unreachable(EeError):

@@ -8,8 +8,9 @@
 What is asked comes from an authorization set of the device type's policy (`AuthorizationSpec.profile`):
 
 * pseudonym sets (butterfly keys, 1609.2.1 clause 9.3): `id` none (the RA puts in linkageData), the set's
-  appPermissions, a validity from the start of the current i-period for `periods` i-periods plus time-overlap
-  (`time-iPeriodLength`, `time-overlap` of the global policy), with fresh butterfly keys of the variant asked for;
+  appPermissions, a validity from now to the end of the `periods`-th i-period from the current one
+  (`time-iPeriodEpoch`, `time-iPeriodLength` of the global policy; the RA gives each i-period's certificates that
+  i-period plus time-overlap), with fresh butterfly keys of the variant asked for;
 * identification sets (no butterfly): the set's appPermissions for `validity_hours` from now, with a fresh key
   and, when `encrypted_response`, a response encryption key (additionalParams.encryptionKey: the RA cannot read
   the ACA's answer).
@@ -72,11 +73,17 @@ def find_profile(policies: Policies, name: str) -> AuthorizationProfile:
 
 
 def _pseudonym_validity(policies: Policies, periods: int, now: Time32) -> tuple[ValidityPeriod, IValue]:
-    parameters = policies.global_policy.parameters
-    grid = parameters.i_periods()
+    """From now to the end of the `periods`-th i-period (the current one first), in whole hours (the duration is
+    a Uint16 count: hours reach 7 years); the start moves forward by less than an hour to make that exact. In the
+    last hour of an i-period the request starts with the next one."""
+    grid = policies.global_policy.parameters.i_periods()
     first = grid.i_at(now)
-    seconds = periods * parameters.i_period_length + parameters.overlap
-    return ValidityPeriod.hours(grid.start(first), -(-seconds // 3600)), first
+    hours = (grid.start(first + periods) - now) // 3600
+    if hours == 0:
+        first = IValue(first + 1)
+        hours = (grid.start(first + periods) - now) // 3600
+    end = grid.start(first + periods)
+    return ValidityPeriod.hours(end - hours * 3600, hours), first
 
 
 def authorization_fields(spec: AuthorizationSpec, policies: Policies, now: Time32) -> tuple[CertificateTemplate,

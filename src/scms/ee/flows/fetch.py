@@ -6,10 +6,10 @@ standards notes §10.1, §11):
                                                                    time, encrypted to the RA
 
 The flow first waits until the file is due (`not_before`: the nextDlTime of the acknowledgement or of the last
-batch). An answer that says "not yet" (`not_ready`: 404, 425 or 503 without an `Ieee-1609.2.1-Error` header) makes
-it wait `retry_interval` seconds, or what a `Retry-After: <seconds>` header says, and ask again with a fresh
-header; once the next try would fall after `deadline` it stops with NotReady (naming when to come back). Any other
-error is a ServerError with its code.
+batch). An answer that says "not yet" (`not_ready`: our RA's 404 with `Retry-After`, or 425 / 503 without an
+`Ieee-1609.2.1-Error` header) makes it wait what `Retry-After: <seconds>` says, else `retry_interval` seconds, and
+ask again with a fresh header; once the next try would fall after `deadline` it stops with NotReady (naming when
+to come back). Any other answer, a bare 404 (no such file) included, is a ServerError with its code.
 """
 
 from __future__ import annotations
@@ -24,16 +24,20 @@ from scms.protocol.ee_ra_download import AUTHORIZATION_HEADER, build_download_re
 
 __all__ = ["NOT_READY_STATUSES", "fetch_file", "not_ready"]
 
-NOT_READY_STATUSES = frozenset({404, 425, 503})
-"""Statuses that mean "not yet" when no 1609.2.1 error code comes with them (standards notes §11: OpenSCMS and the
-CAMP PoC answer 404 until the batch exists; 425 Too Early and 503 say the same)."""
+NOT_READY_STATUSES = frozenset({425, 503})
+"""Statuses that mean "not yet" when no 1609.2.1 error code comes with them (425 Too Early, 503 Unavailable); a 404
+means it only with a `Retry-After` header (our RA, docs/conformance.md; standards notes §11: OpenSCMS and the CAMP
+PoC answer a bare 404 until the batch exists, which we cannot tell from "no such file")."""
 
 _MAX_RETRY_AFTER = 86_400
 
 
 def not_ready(response: HttpResponse) -> bool:
     """Whether the RA said "not yet" rather than refusing the request."""
-    return response.status in NOT_READY_STATUSES and response.error_code is None
+    if response.error_code is not None:
+        return False
+    said_when = response.header("retry-after") is not None
+    return response.status in NOT_READY_STATUSES or (response.status == 404 and said_when)
 
 
 def _retry_at(response: HttpResponse, now: Time32, retry_interval: int) -> Time32:
