@@ -166,6 +166,8 @@ class MiniRa:
         now = self.stack.now()
         opened = open_aca_ra_response(answer, now, check_aca=self.check_aca)
         assert opened.request_hash == HashedId8.of(wanted.spdu)
+        if wanted.i is not None:
+            assert opened.kind in ("private", "cubk")                    # a pseudonym the RA cannot read
         deployment = self.stack.deployment
         return read_authorization_response(
             opened.ee_spdu, wanted.secrets, now, trust_anchors=self.roots,
