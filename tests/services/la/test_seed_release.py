@@ -4,7 +4,9 @@ linkage values a CRL entry made from the two releases would recompute), idempote
 from __future__ import annotations
 
 import base64
+import dataclasses
 import logging
+import secrets
 from pathlib import Path
 
 import httpx
@@ -12,11 +14,12 @@ import pytest
 from sqlalchemy import func, select
 
 from scms.crypto import linkage_seed_after, linkage_value, pre_linkage_value
-from scms.deployment import Deployment
+from scms.deployment import Deployment, DeploymentError
+from scms.deployment.keystore import write_secret_file
 from scms.protocol.encrypted_plv import decrypt_plv
 from scms.protocol.la import linkage_revocation
 from scms.protocol.la_messages import PlvChainRequest, PlvRequest, PlvResponse
-from scms.services.la import LaApps, SeedRelease, create_la_app
+from scms.services.la import RELEASE_TOKEN, LaApps, SeedRelease, create_la_app
 from scms.services.la.tables import seed_releases
 
 from ..ra._support import FakeClock
@@ -119,3 +122,31 @@ async def test_without_a_configured_token_nobody_gets_a_seed(deployment: Deploym
 def test_an_unknown_la_is_refused(deployment: Deployment) -> None:
     with pytest.raises(ValueError, match="no linkage authority 'la3'"):
         create_la_app(deployment, "la3")
+
+
+def _with_release_token(deployment: Deployment, which: str, token: bytes) -> Deployment:
+    """The deployment (this session's) with a new `release-token` secret file for `which`."""
+    relative = f"{which}/secrets/release-token-{secrets.token_hex(4)}"
+    write_secret_file(deployment.layout.root / relative, token)
+    manifest = deployment.manifest.model_copy(update={"secrets": {**deployment.manifest.secrets,
+                                                                   which: {RELEASE_TOKEN: relative}}})
+    return dataclasses.replace(deployment, manifest=manifest)
+
+
+async def test_the_token_comes_from_the_deployment_and_the_app_runs_its_lifespan(
+    deployment: Deployment, tmp_path: Path
+) -> None:
+    configured = _with_release_token(deployment, "la2", b"a-token-from-the-deployment-1234\n")
+    apps = create_la_app(configured, "la2", clock=FakeClock(), database_url=f"sqlite:///{tmp_path}/la2.db")
+    assert apps.service.settings.release_token == b"a-token-from-the-deployment-1234"
+    transport = httpx.ASGITransport(app=apps.app)
+    async with apps.app.router.lifespan_context(apps.app), httpx.AsyncClient(transport=transport,
+                                                                             base_url="http://la2") as client:
+        made = PlvRequest((PlvChainRequest(None, 600, 1, 1),))
+        answer = PlvResponse.from_json((await client.post(PLV_ROUTE, content=made.to_json())).content, made)
+        released = await client.post(SEED_ROUTE, json=release_body(answer.chains[0].chain_id, 600),
+                                     headers={"Authorization": "Bearer a-token-from-the-deployment-1234"})
+        assert released.status_code == 200
+    short = _with_release_token(deployment, "la1", b"too-short")
+    with pytest.raises(DeploymentError, match="16 characters or more"):
+        create_la_app(short, "la1", database_url=f"sqlite:///{tmp_path}/la1.db")
