@@ -66,6 +66,8 @@ class MiniScms:
         self.clock = clock
         self.ready_delay = 0
         self.late = 0
+        self.skip_first = False
+        """Leave out the first i-period asked (as the RA does when its ACA certificate cannot cover it)."""
         self.not_yet = "404"
         """How the RA says "not yet": "404" (ours: with Retry-After), "503" (no Retry-After) or "bare" (a 404)."""
         self.devices: dict[str, tuple[str, Point]] = {}
@@ -197,6 +199,7 @@ class MiniScms:
         validity = request.tbs.validity       # every i-period it touches from the one of generationTime on
         first = grid.i_at(Time32(max(validity.start, request.generation_time)))
         last = grid.i_at(Time32(validity.end - 1))
+        first = IValue(first + 1) if self.skip_first else first
         chains = self.pki.linkage_chains(first)
         self.chains[request.request_hash] = chains
         for i in range(first, last + 1):

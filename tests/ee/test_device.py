@@ -117,3 +117,12 @@ def test_the_directory_is_private_and_secrets_are_0600(tmp_path, scms: MiniScms,
     index = (root / "device.json").read_text()
     assert "PRIVATE KEY" not in index and "expansion" not in index
     assert DeviceState.open(root).index == device.state.index
+
+
+def test_an_ra_that_starts_later_than_asked(tmp_path, scms: MiniScms, clock: FakeClock) -> None:
+    device = _ready(tmp_path, scms, clock)
+    scms.skip_first = True
+    record = device.request(periods=3)
+    assert record.first_i == record.last_i - 1           # the RA leaves the first i-period out
+    assert device.download().batches == 2 and device.status().requests[0].complete
+    assert sorted({c.i for c in device.certificates()}) == [record.first_i, record.last_i]

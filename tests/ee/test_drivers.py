@@ -47,7 +47,7 @@ async def _life(driver: AsyncDriver, scms: MiniScms, clock: FakeClock) -> int:
     enrolled = await driver.run(enroll(scms.base + "/eca", prepared, trust, clock()))
     wanted = prepare_authorization(AuthorizationSpec(), policies, enrolled, trust.ra_certificate, clock())
     ack = await driver.run(submit_authorization(ra, wanted, trust.ra_certificate, clock()))
-    plan = DownloadPlan(wanted.secrets, ack.first_i, 1, ack.next_dl_time)
+    plan = DownloadPlan(wanted.secrets, ack.first_i, wanted.last_i, ack.next_dl_time)
     got: list = []
     await driver.run(download(ra, plan, enrolled, trust.ra_certificate, trust, clock(), on_batch=got.append,
                               deadline=Time32(clock() + 3600)))

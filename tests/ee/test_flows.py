@@ -99,7 +99,7 @@ def _download_all(scms: MiniScms, clock: FakeClock, policies: Policies, trust: T
     prepared = prepare_authorization(spec, policies, enrolled, trust.ra_certificate, clock())
     ack = run(submit_authorization(scms.base + "/ra", prepared, trust.ra_certificate, clock()), scms, clock)
     assert ack.request_hash == prepared.secrets.request_hash
-    plan = DownloadPlan(prepared.secrets, ack.first_i, spec.periods, ack.next_dl_time)
+    plan = DownloadPlan(prepared.secrets, ack.first_i, prepared.last_i, ack.next_dl_time)
     batches: list[DownloadedBatch] = []
     count = run(download(scms.base + "/ra", plan, enrolled, trust.ra_certificate, trust, clock(),
                          on_batch=batches.append, deadline=Time32(clock() + 3600)), scms, clock)
@@ -147,7 +147,7 @@ def test_the_download_waits_for_next_dl_time_and_then_while_not_ready(
     start = clock()
     ack = run(submit_authorization(scms.base + "/ra", prepared, trust.ra_certificate, clock()), scms, clock)
     assert ack.next_dl_time == start + 600
-    plan = DownloadPlan(prepared.secrets, ack.first_i, 1, ack.next_dl_time)
+    plan = DownloadPlan(prepared.secrets, ack.first_i, prepared.last_i, ack.next_dl_time)
     steps: list = []
     got: list[DownloadedBatch] = []
     run(download(scms.base + "/ra", plan, enrolled, trust.ra_certificate, trust, clock(), on_batch=got.append,
@@ -164,7 +164,7 @@ def test_a_bare_404_is_no_such_file(scms: MiniScms, clock: FakeClock) -> None:
     scms.ready_delay, scms.late, scms.not_yet = 0, 90, "bare"
     prepared = prepare_authorization(AuthorizationSpec(), policies, enrolled, trust.ra_certificate, clock())
     ack = run(submit_authorization(scms.base + "/ra", prepared, trust.ra_certificate, clock()), scms, clock)
-    plan = DownloadPlan(prepared.secrets, ack.first_i, 1, ack.next_dl_time)
+    plan = DownloadPlan(prepared.secrets, ack.first_i, prepared.last_i, ack.next_dl_time)
     with pytest.raises(ServerError, match="HTTP 404") as missing:
         run(download(scms.base + "/ra", plan, enrolled, trust.ra_certificate, trust, clock(),
                      on_batch=lambda _: None, deadline=Time32(clock() + 3600)), scms, clock)
@@ -176,7 +176,7 @@ def test_a_download_not_ready_by_the_deadline_stops_with_not_ready(scms: MiniScm
     scms.ready_delay = 7200
     prepared = prepare_authorization(AuthorizationSpec(), policies, enrolled, trust.ra_certificate, clock())
     ack = run(submit_authorization(scms.base + "/ra", prepared, trust.ra_certificate, clock()), scms, clock)
-    plan = DownloadPlan(prepared.secrets, ack.first_i, 1, ack.next_dl_time)
+    plan = DownloadPlan(prepared.secrets, ack.first_i, prepared.last_i, ack.next_dl_time)
     with pytest.raises(NotReady) as early:
         run(download(scms.base + "/ra", plan, enrolled, trust.ra_certificate, trust, clock(),
                      on_batch=lambda _: None, deadline=Time32(clock() + 60)), scms, clock)
@@ -189,7 +189,7 @@ def test_resume_skips_the_i_periods_already_stored(scms: MiniScms, clock: FakeCl
     ack = run(submit_authorization(scms.base + "/ra", prepared, trust.ra_certificate, clock()), scms, clock)
     assert ack.first_i is not None
     have = frozenset({ack.first_i, ack.first_i + 2})
-    plan = DownloadPlan(prepared.secrets, ack.first_i, 3, ack.next_dl_time, have)
+    plan = DownloadPlan(prepared.secrets, ack.first_i, prepared.last_i, ack.next_dl_time, have)
     got: list[DownloadedBatch] = []
     steps: list = []
     run(download(scms.base + "/ra", plan, enrolled, trust.ra_certificate, trust, clock(), on_batch=got.append,

@@ -26,7 +26,7 @@ from typing import TypeVar
 
 from scms.crypto import ButterflyVariant
 from scms.dot2.certificate_fields import CertificateType
-from scms.dot2.time import Time32
+from scms.dot2.time import IValue, Time32
 from scms.ee.client.status import DeviceStatus, device_status
 from scms.ee.client.sync_driver import SyncDriver
 from scms.ee.client.transport import system_clock
@@ -243,8 +243,9 @@ class Device:
             return record
         spec = AuthorizationSpec(record.profile, record.butterfly, CertificateType(record.certificate_type),
                                  record.periods, record.encrypted_response)
+        first = None if record.last_i is None else IValue(record.last_i - record.periods + 1)
         prepared = PreparedAuthorization(spec, self.state.requests.request_bytes(record),
-                                         self.state.requests.secrets(record), None, Time32(record.created_at))
+                                         self.state.requests.secrets(record), first, Time32(record.created_at))
         return self._submit(record, prepared)
 
     def download(self, request_hash: str | None = None, *, max_wait: int = 3600, retry_interval: int = 60

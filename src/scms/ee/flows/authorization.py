@@ -122,7 +122,13 @@ class PreparedAuthorization:
     request: bytes
     secrets: RequestSecrets
     first_i: IValue | None
+    """The first i-period asked for (pseudonym requests; the acknowledgement's firstI is the RA's answer)."""
     generated_at: Time32
+
+    @property
+    def last_i(self) -> IValue | None:
+        """The last i-period asked for."""
+        return None if self.first_i is None else IValue(self.first_i + self.spec.periods - 1)
 
     def __repr__(self) -> str:
         return f"PreparedAuthorization({self.secrets.request_hash}, {self.spec.profile}, [secure])"

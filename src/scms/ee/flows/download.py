@@ -1,9 +1,9 @@
 """Downloading the certificates of an authorization request (1609.2.1 clauses 6.3.5.3, 8.2 and 9.3; standards notes
 §11), resuming where the device stopped:
 
-* butterfly requests: one zip per i-period, `<requestHash>_<i hex>.zip`, from the acknowledgement's firstI for the
-  number of i-periods asked; each holds `<i>.info` (currentI, nextDlTime: when the next i-period's batch is due)
-  and one `<i>_<j>` ACA response per certificate;
+* butterfly requests: one zip per i-period, `<requestHash>_<i hex>.zip`, from the acknowledgement's firstI to the
+  last i-period the request asked for (the RA may start later than asked, never end later); each holds `<i>.info`
+  (currentI, nextDlTime: when the next i-period's batch is due) and one `<i>_<j>` ACA response per certificate;
 * non-butterfly requests: the one ACA response named `<requestHash>`.
 
 Each response becomes a certificate and its private key (`read_authorization_response`: decrypted, the ACA and
@@ -41,16 +41,17 @@ class DownloadPlan:
     secrets: RequestSecrets
     first_i: IValue | None
     """The acknowledgement's firstI; None for a non-butterfly request."""
-    periods: int
+    last_i: IValue | None
+    """The last i-period the request asked for."""
     not_before: Time32
     """When the first missing file is due (the nextDlTime of the acknowledgement or of the last batch stored)."""
     have: frozenset[int] = frozenset()
     """i-periods already stored (a non-butterfly request is downloaded once: the caller knows whether it was)."""
 
     def missing(self) -> tuple[IValue, ...]:
-        if self.first_i is None:
+        if self.first_i is None or self.last_i is None:
             return ()
-        return tuple(IValue(i) for i in range(self.first_i, self.first_i + self.periods) if i not in self.have)
+        return tuple(IValue(i) for i in range(self.first_i, self.last_i + 1) if i not in self.have)
 
 
 @dataclass(frozen=True)

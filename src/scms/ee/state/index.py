@@ -117,7 +117,10 @@ class RequestRecord(BaseModel):
     secrets: str
     enrollment: str = Field(pattern=_HASH)
     """The enrollment certificate that signed the request: only it may download the certificates."""
+    last_i: int | None = None
+    """The last i-period asked for (pseudonym requests)."""
     first_i: int | None = None
+    """The acknowledgement's firstI (the RA may leave out i-periods its ACA certificate cannot cover)."""
     next_dl_time: int | None = None
     """The acknowledgement's nextDlTime; None until the RA acknowledged the request."""
     downloaded: dict[str, DownloadedRecord] = {}
@@ -131,7 +134,9 @@ class RequestRecord(BaseModel):
     def complete(self) -> bool:
         if self.kind == "identification":
             return bool(self.downloaded)
-        return self.first_i is not None and len(self.downloaded) >= self.periods
+        if self.first_i is None or self.last_i is None:
+            return False
+        return all(str(i) in self.downloaded for i in range(self.first_i, self.last_i + 1))
 
 
 class DeviceIndex(BaseModel):

@@ -80,6 +80,7 @@ class Requests:
             request=self._state.write(f"{folder}/request.oer", prepared.request),
             secrets=self._state.write(f"{folder}/secrets.json", dump_request_secrets(prepared.secrets), secret=True),
             enrollment=enrollment_id,
+            last_i=None if prepared.last_i is None else int(prepared.last_i),
         )
         with self._state.change() as index:
             index.requests.append(record)
@@ -110,7 +111,8 @@ class Requests:
         due = max([record.next_dl_time, *(d.next_dl_time or 0 for d in record.downloaded.values())])
         have = frozenset(int(i) for i in record.downloaded if i != IDENTIFICATION)
         first_i = None if record.first_i is None else IValue(record.first_i)
-        return DownloadPlan(self.secrets(record), first_i, record.periods, Time32(due), have)
+        last_i = None if record.last_i is None else IValue(record.last_i)
+        return DownloadPlan(self.secrets(record), first_i, last_i, Time32(due), have)
 
     def store(self, request_hash: str, batch: DownloadedBatch) -> None:
         """Write every certificate and key of `batch`, then name the folder in the index."""
