@@ -126,3 +126,16 @@ def test_an_ra_that_starts_later_than_asked(tmp_path, scms: MiniScms, clock: Fak
     assert record.first_i == record.last_i - 1           # the RA leaves the first i-period out
     assert device.download().batches == 2 and device.status().requests[0].complete
     assert sorted({c.i for c in device.certificates()}) == [record.first_i, record.last_i]
+
+
+def test_nothing_secret_in_reprs(tmp_path, scms: MiniScms, clock: FakeClock) -> None:
+    device = _ready(tmp_path, scms, clock)
+    device.request()
+    device.download()
+    state = device.state
+    shown = [repr(device), repr(state), repr(state.enrollments.current()), *map(repr, device.certificates()),
+             repr(state.requests.secrets(state.requests.all()[0])), repr(state.canonical_identity())]
+    key = state.canonical_key()
+    secret_hex = key.to_pkcs8_pem().decode()
+    assert all("PRIVATE" not in text and secret_hex not in text for text in shown)
+    assert all("[secure]" in text for text in shown[2:])
