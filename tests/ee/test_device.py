@@ -71,8 +71,10 @@ def test_downloads_resume_after_an_interruption(tmp_path, scms: MiniScms, clock:
     record = device.request(periods=3)
     report = device.download(max_wait=60)                   # not due within a minute: nothing yet
     assert report.batches == 0 and report.waiting == {record.request_hash: clock() + 600}   # no pointless wait
-    device.download(max_wait=3600)
+    seen: list[tuple[str, int | None]] = []
+    device.download(max_wait=3600, progress=lambda request_hash, batch: seen.append((request_hash, batch.i)))
     assert device.status().requests[0].downloaded_periods == 3
+    assert seen == [(record.request_hash, record.first_i + n) for n in range(3)]
     before = list(scms.seen)
     assert device.download().batches == 0 and scms.seen == before     # complete: nothing asked
 

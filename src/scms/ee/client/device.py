@@ -19,6 +19,7 @@ fetches what the acknowledgements announced and skips what is stored.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -248,10 +249,11 @@ class Device:
                                          self.state.requests.secrets(record), first, Time32(record.created_at))
         return self._submit(record, prepared)
 
-    def download(self, request_hash: str | None = None, *, max_wait: int = 3600, retry_interval: int = 60
-                 ) -> DownloadReport:
+    def download(self, request_hash: str | None = None, *, max_wait: int = 3600, retry_interval: int = 60,
+                 progress: Callable[[str, DownloadedBatch], None] | None = None) -> DownloadReport:
         """Download what the acknowledged requests (or the one named) still miss, waiting at most `max_wait`
-        seconds in all for files not yet due or not yet ready."""
+        seconds in all for files not yet due or not yet ready; `progress(request_hash, batch)` after each batch is
+        stored (waits: `SyncDriver(on_wait=...)`)."""
         if request_hash is not None:
             records = [self.state.requests.get(request_hash)]
         else:
@@ -266,6 +268,8 @@ class Device:
             def keep(batch: DownloadedBatch, record: RequestRecord = record, stored: list[int] = stored) -> None:
                 self.state.requests.store(record.request_hash, batch)
                 stored.append(len(batch.certificates))
+                if progress is not None:
+                    progress(record.request_hash, batch)
 
             plan = self.state.requests.plan(record)
             signer = self.state.enrollments.get(record.enrollment)
