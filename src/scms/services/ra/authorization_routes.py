@@ -6,6 +6,9 @@ standards notes §10.1): the handlers parse and render; the flows do the rest.
     POST /v3/successor-enrollment-certificate   EeRaSuccessorEnrollmentCertRequestSpdu -> 200 RaEeEnrollmentCertAckSpdu
     GET  /v3/successor-enrollment-certificate   Ieee-1609.2.1-Authorization [+ ?filename=] -> 200 <hash>_enroll.oer
 
+The handlers run the flows on the event loop, one request at a time: each is a few milliseconds of CPU and local
+database work, and a thread per request would only add GIL hand-overs (docs/services.md "RA: performance").
+
 A download that is planned but not ready is answered 404 with `Retry-After` (seconds until its nextDlTime) and the
 JSON body `{"status": "not yet", "nextDlTime": <Time32>}`, in either error mode (it is not an error;
 docs/conformance.md); a file that does not exist is a bare 404.
@@ -69,22 +72,23 @@ def authorization_router(service: RaService) -> APIRouter:
 
     @router.post("/v3/authorization-certificate", openapi_extra=COER_REQUEST_BODY, responses=_POST_ERRORS,
                  response_class=Response, summary="Authorization certificate request (1609.2.1 clause 6.3.5.2)")
-    def authorization_request(body: CoerBody) -> Response:
+    async def authorization_request(body: CoerBody) -> Response:
         return coer_response(request_authorization(service, body))
 
     @router.get("/v3/authorization-certificate", responses=_GET_ERRORS, response_class=Response,
                 summary="Authorization certificate download (1609.2.1 clauses 6.3.5.3, 8.2)")
-    def authorization_download(authorization: AuthorizationHeader = None, filename: Filename = None) -> Response:
+    async def authorization_download(authorization: AuthorizationHeader = None, filename: Filename = None
+                                     ) -> Response:
         return _download(service, download_authorization, authorization, filename)
 
     @router.post("/v3/successor-enrollment-certificate", openapi_extra=COER_REQUEST_BODY, responses=_POST_ERRORS,
                  response_class=Response, summary="Successor enrollment certificate request (clause 6.3.5.4)")
-    def successor_request(body: CoerBody) -> Response:
+    async def successor_request(body: CoerBody) -> Response:
         return coer_response(request_successor(service, body))
 
     @router.get("/v3/successor-enrollment-certificate", responses=_GET_ERRORS, response_class=Response,
                 summary="Successor enrollment certificate download (1609.2.1 clause 6.3.5.5)")
-    def successor_download(authorization: AuthorizationHeader = None, filename: Filename = None) -> Response:
+    async def successor_download(authorization: AuthorizationHeader = None, filename: Filename = None) -> Response:
         return _download(service, download_successor, authorization, filename)
 
     return router

@@ -17,7 +17,7 @@ import zlib
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, case, func, insert, select, text, update
+from sqlalchemy import Connection, Engine, Row, bindparam, case, func, insert, select, text, update
 
 from scms.crypto import ButterflyVariant, HashedId8
 from scms.dot2.certificate_fields import CertificateType
@@ -137,17 +137,27 @@ def lock_requester(connection: Connection, name: str) -> None:
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": zlib.crc32(name.encode())})
 
 
+_TABLE = authorization_requests
+# The statements of the acknowledgement path, built once (building a Core statement costs more than running it).
+_FIND = select(_TABLE).where(_TABLE.c.request_hash == bindparam("request_hash"))
+_INSERT = insert(_TABLE)
+_COUNT = (
+    select(func.count(case((_TABLE.c.generation_time > bindparam("since"), 1))), func.max(_TABLE.c.generation_time))
+    .where(_TABLE.c.enrollment_id == bindparam("enrollment_id"), _TABLE.c.profile == bindparam("profile"))
+)
+
+
 class AuthorizationStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
     def find(self, request_hash: HashedId8, connection: Connection | None = None) -> StoredRequest | None:
-        statement = select(authorization_requests).where(authorization_requests.c.request_hash == bytes(request_hash))
+        parameters = {"request_hash": bytes(request_hash)}
         if connection is not None:
-            row = connection.execute(statement).first()
+            row = connection.execute(_FIND, parameters).first()
         else:
             with self.engine.connect() as own:
-                row = own.execute(statement).first()
+                row = own.execute(_FIND, parameters).first()
         return None if row is None else _stored(row)
 
     def accept(self, request: StoredRequest, limits: RaLimits, *, now: dt.datetime, max_attempts: int,
@@ -160,7 +170,7 @@ class AuthorizationStore:
             if stored is not None:
                 return same_request(stored, request.request_digest)
             _check_limits(connection, request, limits)
-            connection.execute(insert(authorization_requests).values(_row(request)))
+            connection.execute(_INSERT, _row(request))
             enqueue(connection, GENERATE_JOB, generation_ref(request.request_hash), now=now,
                     max_attempts=max_attempts, run_after=run_after)
         return request
@@ -215,13 +225,9 @@ def _row(request: StoredRequest) -> dict[str, Any]:
 
 
 def _check_limits(connection: Connection, request: StoredRequest, limits: RaLimits) -> None:
-    table = authorization_requests
     generated = int(request.generation_time)
-    column = table.c.generation_time
-    recent, last = connection.execute(
-        select(func.count(case((column > generated - RATE_WINDOW, 1))), func.max(column))
-        .where(table.c.enrollment_id == bytes(request.enrollment_id), table.c.profile == request.profile)
-    ).one()
+    recent, last = connection.execute(_COUNT, {"since": generated - RATE_WINDOW, "profile": request.profile,
+                                               "enrollment_id": bytes(request.enrollment_id)}).one()
     if recent >= limits.max_reqs:
         raise Ieee1609Error(ErrorCode.OUTSIDE_RA_MAX_REQS, f"{recent} requests for {request.profile} in "
                             f"{RATE_WINDOW} s")

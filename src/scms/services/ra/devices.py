@@ -25,6 +25,9 @@ from scms.services.ra.tables import devices, enrollment_certificates
 __all__ = ["Device", "DeviceConflict", "DeviceNotFound", "DeviceStore"]
 
 _ATTEMPTS = 5
+_DEVICE_OF_CERTIFICATE = select(devices).join(enrollment_certificates).where(
+    enrollment_certificates.c.hashed_id8 == bindparam("hashed_id8"))
+"""Built once: every authorization and download request of an EE asks it (building costs more than running)."""
 
 
 class DeviceNotFound(Exception):
@@ -145,10 +148,8 @@ class DeviceStore:
 
     def device_of_enrollment_certificate(self, certificate: HashedId8) -> Device | None:
         """The device an enrollment certificate was issued to (None if the ECA never reported it)."""
-        statement = select(devices).join(enrollment_certificates).where(
-            enrollment_certificates.c.hashed_id8 == bytes(certificate))
         with self.engine.connect() as connection:
-            row = connection.execute(statement).first()
+            row = connection.execute(_DEVICE_OF_CERTIFICATE, {"hashed_id8": bytes(certificate)}).first()
         return None if row is None else _device(row)
 
     def _apply(self, connection: Connection, identifier: str, event: DeviceEvent, now: dt.datetime) -> Device:

@@ -31,23 +31,18 @@ def next_download(service: RaService, request: StoredRequest, i: int) -> Time32:
 
 def assemble(service: RaService, periods: Iterable[tuple[HashedId8, int]]) -> int:
     """Build the files of the complete ones among (request, i) `periods`; how many were built."""
-    built = 0
-    requests: dict[HashedId8, StoredRequest | None] = {}
+    complete = service.items.complete_periods(set(periods))
+    requests = {h: service.requests.find(h) for h in {h for h, _ in complete}}
     now = service.now()
-    for request_hash, i in sorted(periods):
-        if request_hash not in requests:
-            requests[request_hash] = service.requests.find(request_hash)
+    files = []
+    for (request_hash, i), responses in sorted(complete.items()):
         request = requests[request_hash]
-        if request is None or service.items.file(request_hash, i) is not None:
-            continue
-        responses = service.items.answered(request_hash, i)
-        if responses is None:
+        if request is None:
             continue
         if request.butterfly:
             info = CertInfo(request_hash, IValue(i), next_download(service, request, i), now)
-            service.items.add_file(request_hash, i, batch_filename(request_hash, i), build_batch_zip(info, responses),
-                                   now)
+            files.append((request_hash, i, batch_filename(request_hash, i), build_batch_zip(info, responses)))
         else:
-            service.items.add_file(request_hash, i, certificate_filename(request_hash), responses[0], now)
-        built += 1
-    return built
+            files.append((request_hash, i, certificate_filename(request_hash), responses[0]))
+    service.items.add_files(files, now)
+    return len(files)

@@ -86,7 +86,7 @@ async def _round(service: RaService, token: str, claimed: list[WorkItem], contex
               len(requests), len(batches))
     # d. send, verify, store
     answers, refused = await _send(service, batches)
-    opened = await _open(service, answers, now, context)
+    opened = await _open(service, answers, service.now(), context)   # the ACA signed them after `now`
     good = [(HashedId8(spdu_hash), ee_spdu) for spdu_hash, ee_spdu in (o for o in opened if isinstance(o, tuple))]
     touched = await context.run_io(service.items.record_answers, good)
     for request_hash, code in {item.request_hash: code for item, code in refused}.items():

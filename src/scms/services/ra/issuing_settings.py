@@ -40,7 +40,7 @@ class GenerationSettings:
     download_delay_s: int = 2
     """nextDlTime of an acknowledgement: this many seconds after the request was accepted (or after its first
     i-period comes within ra-maxPreloadTime)."""
-    shuffle_window_s: float = 0.25
+    shuffle_window_s: float = 0.1
     """How long the dispatch of a planned request waits, so that requests of other devices planned meanwhile are
     shuffled into the same batches (docs/conformance.md "shuffling")."""
     cpu_chunks: int = 2

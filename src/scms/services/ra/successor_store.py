@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, Row, func, insert, select, update
+from sqlalchemy import Engine, Row, bindparam, func, insert, select, update
 
 from scms.crypto import HashedId8
 from scms.dot2.errors import ErrorCode, Ieee1609Error
@@ -55,14 +55,16 @@ def _stored(row: Row[Any]) -> StoredSuccessor:
     )
 
 
+_FIND = select(successor_requests).where(successor_requests.c.request_hash == bindparam("request_hash"))
+
+
 class SuccessorStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
     def find(self, request_hash: HashedId8) -> StoredSuccessor | None:
         with self.engine.connect() as connection:
-            row = connection.execute(select(successor_requests).where(
-                successor_requests.c.request_hash == bytes(request_hash))).first()
+            row = connection.execute(_FIND, {"request_hash": bytes(request_hash)}).first()
         return None if row is None else _stored(row)
 
     def accept(self, request: StoredSuccessor, min_wait: int, *, now: dt.datetime, max_attempts: int
@@ -72,7 +74,7 @@ class SuccessorStore:
         table = successor_requests
         with begin_write(self.engine) as connection:
             lock_requester(connection, f"scms ra successor {request.enrollment_id}")
-            row = connection.execute(select(table).where(table.c.request_hash == bytes(request.request_hash))).first()
+            row = connection.execute(_FIND, {"request_hash": bytes(request.request_hash)}).first()
             if row is not None:
                 stored = _stored(row)
                 if stored.request_digest != request.request_digest:

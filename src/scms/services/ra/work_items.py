@@ -8,14 +8,15 @@ once: DESIGN "Habits", style rule 10; docs/services.md "Job queue").
                                 retry re-sends the stored one, so the ACA never gets two requests for one (i, j)
     record_answers(...)         store the ACA's answer of each sent request (once)
     release(token)              give back what this round still holds
-    add_file / file             the downloadable batch zip of (request, i), or the one file of a request (i = 0)
+    complete_periods            the answers of the (request, i) that are complete and have no file yet
+    add_files / file            the downloadable batch zip of (request, i), or the one file of a request (i = 0)
 
 Leases are Time32 seconds of the RA's clock (an argument); a dead worker's items are free once they expire.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -144,21 +145,38 @@ class WorkItemStore:
                                .values(lease_owner=None, lease_expires=None))
 
     def answered(self, request_hash: HashedId8, i: int) -> dict[int, bytes] | None:
-        """The ACA's SPDU of each j of (request, i) once every one is answered; None while one is open."""
-        with self.engine.connect() as connection:
-            rows = connection.execute(select(_ITEMS.c.j, _ITEMS.c.response).where(
-                _ITEMS.c.request_hash == bytes(request_hash), _ITEMS.c.i == i)).all()
-        if not rows or any(response is None for _, response in rows):
-            return None
-        return {j: bytes(response) for j, response in rows}
+        """The ACA's SPDU of each j of (request, i) once every one is answered (and no file built); else None."""
+        return self.complete_periods({(request_hash, i)}).get((request_hash, i))
 
-    def add_file(self, request_hash: HashedId8, i: int, name: str, data: bytes, now: Time32) -> None:
-        """Make a file downloadable (the first one stored for (request, i) stays)."""
+    def complete_periods(self, periods: Collection[tuple[HashedId8, int]]
+                         ) -> dict[tuple[HashedId8, int], dict[int, bytes]]:
+        """Of (request, i) `periods`, those whose every item is answered and that have no file yet: their answers
+        by j (one query for the items, one for the files, whatever the number of periods)."""
+        hashes = sorted({bytes(request_hash) for request_hash, _ in periods})
+        wanted = {(bytes(request_hash), i) for request_hash, i in periods}
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(_ITEMS.c.request_hash, _ITEMS.c.i, _ITEMS.c.j, _ITEMS.c.response)
+                                      .where(_ITEMS.c.request_hash.in_(hashes))).all()
+            built = {(bytes(h), i) for h, i in connection.execute(
+                select(download_files.c.request_hash, download_files.c.i)
+                .where(download_files.c.request_hash.in_(hashes))).all()}
+        found: dict[tuple[bytes, int], dict[int, bytes | None]] = {}
+        for request_hash, i, j, response in rows:
+            key = (bytes(request_hash), i)
+            if key in wanted and key not in built:
+                found.setdefault(key, {})[j] = None if response is None else bytes(response)
+        return {(HashedId8(h), i): {j: r for j, r in answers.items() if r is not None}
+                for (h, i), answers in found.items() if all(r is not None for r in answers.values())}
+
+    def add_files(self, files: Sequence[tuple[HashedId8, int, str, bytes]], now: Time32) -> None:
+        """Make files downloadable, in one transaction (the first one stored for a (request, i) stays)."""
+        if not files:
+            return
         with begin_write(self.engine) as connection:
             dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-            connection.execute(dialect.insert(download_files).values(
-                request_hash=bytes(request_hash), i=i, name=name, data=data, created_at=int(now),
-            ).on_conflict_do_nothing(index_elements=["request_hash", "i"]))
+            statement = dialect.insert(download_files).on_conflict_do_nothing(index_elements=["request_hash", "i"])
+            connection.execute(statement, [{"request_hash": bytes(h), "i": i, "name": name, "data": data,
+                                            "created_at": int(now)} for h, i, name, data in files])
 
     def file(self, request_hash: HashedId8, i: int) -> tuple[str, bytes] | None:
         with self.engine.connect() as connection:

@@ -267,3 +267,24 @@ async def test_the_ra_s_own_runner_generates_in_the_background(deployment: Deplo
             assert len(ee.read_batch(got.content, secrets)) == 20
     finally:
         scms.close()
+
+
+class TickingClock(FakeClock):
+    """A clock that moves one second each time it is read: the ACA signs its answers after the RA's round began."""
+
+    def __call__(self) -> dt.datetime:
+        self.advance(1)
+        return self.now
+
+
+async def test_answers_signed_after_the_round_began_are_accepted(deployment: Deployment, tmp_path: object) -> None:
+    clock = TickingClock()
+    scms = build_scms(deployment, f"sqlite:///{tmp_path}/ra.db", clock)
+    try:
+        async with scms.running(ra_runner=False) as client:
+            ee = await enrolled_device(scms, client)
+            data, _ = ee.authorization_request()
+            assert (await client.post(AUTHORIZATION, content=data, headers=COER)).status_code == 200
+            assert (await run_due_jobs(scms))[-1] == "complete: 1 file(s)"
+    finally:
+        scms.close()
