@@ -42,6 +42,7 @@ from scms.services.eca import create_eca_app
 from scms.services.la import create_la_app
 from scms.services.ra import RaApps, create_ra_app
 from scms.services.ra.issuing_settings import GenerationSettings
+from scms.services.ra.peers import DeferredAppTransport
 
 COER = {"Content-Type": "application/octet-stream"}
 RATES = (100, 150, 200, 300)
@@ -85,17 +86,10 @@ class _Client:
         return data
 
 
-class _Late(httpx.AsyncBaseTransport):
-    app: object = None
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        return await httpx.ASGITransport(app=self.app).handle_async_request(request)  # type: ignore[arg-type]
-
-
 async def _device_year(deployment: Deployment, folder: Path) -> float:
     las = {w: create_la_app(deployment, w, database_url=f"sqlite:///{folder / w}.db") for w in ("la1", "la2")}
     aca = create_aca_app(deployment, database_url=f"sqlite:///{folder}/aca.db")
-    to_eca = _Late()
+    to_eca = DeferredAppTransport()
     transports = {"la1": httpx.ASGITransport(app=las["la1"].app), "la2": httpx.ASGITransport(app=las["la2"].app),
                   "aca": httpx.ASGITransport(app=aca.app), "eca": to_eca}
     ra: RaApps = create_ra_app(deployment, database_url=f"sqlite:///{folder}/ra.db", transports=transports,
@@ -103,7 +97,7 @@ async def _device_year(deployment: Deployment, folder: Path) -> float:
                                generation=GenerationSettings(download_delay_s=1))
     eca = create_eca_app(deployment, transport_to_ra=httpx.ASGITransport(app=ra.internal),
                          database_url=f"sqlite:///{folder}/eca.db")
-    to_eca.app = eca.internal
+    to_eca.connect(eca.internal)
     app = mount_components({"/ra": ra.public, "/eca": eca.public, "/aca": aca.app})
     client = _Client(deployment)
     async with app.router.lifespan_context(app), \

@@ -34,12 +34,15 @@ __all__ = ["IssuingParts", "issuing_parts"]
 class _Peers:
     def __init__(self, service: RaService) -> None:
         self.service = service
+        self._stopped = False
 
     async def start(self) -> None:
-        return None
+        if self._stopped:  # the lifespan runs again (another event loop): fresh clients
+            self.service.peers.reopen()
 
     async def stop(self) -> None:
         await self.service.peers.aclose()
+        self._stopped = True
 
 
 @dataclass(frozen=True)

@@ -20,19 +20,36 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import httpx
+from starlette.types import ASGIApp
 
 from scms.crypto import HashedId8
 from scms.dot2.errors import ErrorCode, Ieee1609Error
 from scms.protocol.la_messages import PlvRequest, PlvResponse
 from scms.protocol.ra_aca_batch import AcaRaBatch, RaAcaBatch
-from scms.services.common import PeerClient, PeerError, peer_error_code
+from scms.services.common import PeerClient, PeerError, PeerSettings, peer_error_code
 
-__all__ = ["ACA_ROUTE", "ECA_SUCCESSOR_ROUTE", "LA_ROUTE", "RaPeers", "SuccessorAnswer"]
+__all__ = ["ACA_ROUTE", "ECA_SUCCESSOR_ROUTE", "LA_ROUTE", "DeferredAppTransport", "RaPeers", "SuccessorAnswer"]
 
 LA_ROUTE = "/v1/pre-linkage-values"
 ACA_ROUTE = "/v1/certificate-requests"
 ECA_SUCCESSOR_ROUTE = "/internal/v1/successor-enrollment"
 _JSON = "application/json"
+
+
+class DeferredAppTransport(httpx.AsyncBaseTransport):
+    """An in-process transport to an ASGI app given later (`connect`): the RA and the ECA call each other, so one of
+    them is built before the other's app exists."""
+
+    def __init__(self) -> None:
+        self._inner: httpx.ASGITransport | None = None
+
+    def connect(self, app: ASGIApp) -> None:
+        self._inner = httpx.ASGITransport(app=app)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self._inner is None:
+            raise httpx.ConnectError("no app connected yet", request=request)
+        return await self._inner.handle_async_request(request)
 
 
 @dataclass(frozen=True)
@@ -44,10 +61,18 @@ class SuccessorAnswer:
 
 
 class RaPeers:
-    """One client per peer (la1, la2, aca, eca), closed together."""
+    """One client per peer (la1, la2, aca, eca), made from its settings and transport; `aclose` closes them and
+    `reopen` makes fresh ones (an app whose lifespan runs again, e.g. in tests, on another event loop)."""
 
-    def __init__(self, clients: Mapping[str, PeerClient]) -> None:
-        self.clients = dict(clients)
+    def __init__(self, peers: Mapping[str, PeerSettings], transports: Mapping[str, httpx.AsyncBaseTransport]) -> None:
+        self._peers = dict(peers)
+        self._transports = dict(transports)
+        self.clients: dict[str, PeerClient] = {}
+        self.reopen()
+
+    def reopen(self) -> None:
+        self.clients = {name: PeerClient(settings, transport=self._transports.get(name))
+                        for name, settings in self._peers.items()}
 
     async def pre_linkage_values(self, la: str, request: PlvRequest) -> PlvResponse:
         """Ask LA `la` ("la1" or "la2") for pre-linkage values; the answer is checked against the request."""

@@ -21,7 +21,7 @@ from scms.dot2.certificate import Certificate
 from scms.dot2.time import Time32
 from scms.protocol.ra_receiver import EnrollmentCheck, RaReceiver
 from scms.protocol.security_mgmt_ssp import Role, certificate_role
-from scms.services.common import JobRunner, JobStore, PeerClient
+from scms.services.common import JobRunner, JobStore
 from scms.services.common.tasks import Clock
 from scms.services.ra.authorization_store import AuthorizationStore, RaLimits
 from scms.services.ra.devices import DeviceStore
@@ -100,11 +100,10 @@ def create_ra_service(deployment: Deployment, engine: Engine, devices: DeviceSto
     ecas = tuple(h.certificate for h in held if _role(h.certificate) is Role.ECA)
     icas = tuple(h.certificate for h in held if _role(h.certificate) is Role.ICA)
     keys = RaKeys(deployment.signing_key("ra"), deployment.encryption_key("ra"))
-    clients = {}
-    for name in PEERS:
-        transport = None if transports is None else transports.get(name)
-        peer = settings.peers[name] if transport is None else replace(settings.peers[name], base_url=f"http://{name}")
-        clients[name] = PeerClient(peer, transport=transport)
+    given = {name: transport for name, transport in (transports or {}).items() if name in PEERS}
+    peers = {name: settings.peers[name] if name not in given else replace(settings.peers[name],
+                                                                          base_url=f"http://{name}")
+             for name in PEERS}
     return RaService(
         settings=settings,
         certificate=deployment.certificate("ra"),
@@ -117,6 +116,6 @@ def create_ra_service(deployment: Deployment, engine: Engine, devices: DeviceSto
         items=WorkItemStore(engine),
         successors=SuccessorStore(engine),
         jobs=JobStore(engine),
-        peers=RaPeers(clients),
+        peers=RaPeers(peers, given),
         clock=clock,
     )

@@ -36,6 +36,7 @@ from scms.services.ra import RaApps, create_ra_app
 from scms.services.ra.authorization_store import DISPATCH_JOB, GENERATE_JOB, StoredRequest
 from scms.services.ra.generation import Generator
 from scms.services.ra.issuing_settings import GenerationSettings
+from scms.services.ra.peers import DeferredAppTransport
 from scms.services.ra.successor_flows import forward_successor
 from scms.services.ra.successor_store import SUCCESSOR_JOB
 
@@ -50,17 +51,6 @@ THREADS = RunnerSettings(cpu_workers=0, concurrency=2, poll_interval_s=0.05, lea
 """Runners of the tests: CPU steps in threads (no process start-up), prompt polling, no retry delay."""
 GENERATION = GenerationSettings(aca_batch_size=64, claim_limit=512, item_lease_s=120.0, download_delay_s=2,
                                 shuffle_window_s=0.0)
-
-
-class LateTransport(httpx.AsyncBaseTransport):
-    """An ASGI transport whose app is set after it is handed out (the RA and the ECA call each other)."""
-
-    def __init__(self) -> None:
-        self.app: object = None
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        assert self.app is not None
-        return await httpx.ASGITransport(app=self.app).handle_async_request(request)  # type: ignore[arg-type]
 
 
 @dataclass
@@ -106,7 +96,7 @@ def build_scms(deployment: Deployment, database_url: str, clock: FakeClock, *,
     with an `app` attribute still None gets the peer's app."""
     las = {which: build_la(deployment, which, database_url, clock) for which in ("la1", "la2")}
     aca = create_aca_app(deployment, clock=clock, database_url=own_database(database_url, "aca"), runner=THREADS)
-    to_eca = LateTransport()
+    to_eca = DeferredAppTransport()
     apps = {"la1": las["la1"].app, "la2": las["la2"].app, "aca": aca.app}
     peers: dict[str, httpx.AsyncBaseTransport] = {name: httpx.ASGITransport(app=app) for name, app in apps.items()}
     for name, transport in (transports or {}).items():
@@ -118,7 +108,7 @@ def build_scms(deployment: Deployment, database_url: str, clock: FakeClock, *,
                        transports=peers)
     eca = create_eca_app(deployment, transport_to_ra=httpx.ASGITransport(app=ra.internal), clock=clock,
                          database_url=own_database(database_url, "eca"))
-    to_eca.app = eca.internal
+    to_eca.connect(eca.internal)
     return Scms(deployment, clock, ra, eca, las, aca)
 
 
