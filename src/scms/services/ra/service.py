@@ -6,7 +6,6 @@ A missing or wrong key, or a home CTL that does not verify, stops start-up (styl
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
@@ -65,9 +64,6 @@ class RaService:
     def now(self) -> Time32:
         """The clock as Time32 (time-leapSeconds of the policy)."""
         return self.settings.time32(self.clock())
-
-    def moment(self) -> dt.datetime:
-        return self.clock()
 
     @property
     def limits(self) -> RaLimits:
