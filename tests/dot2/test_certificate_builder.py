@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 
 from scms.crypto import Curve, HashAlgorithm, SoftwareKey, ecqv_e, ecqv_private_key
+from scms.dot2.certificate import Certificate
 from scms.dot2.certificate_builder import ImplicitIssuance, issue_implicit, sign_explicit
 from scms.dot2.certificate_template import CertificateTemplate
 from scms.dot2.lint._token import LINTER_TOKEN
@@ -126,3 +127,15 @@ def test_p384_issuer_cannot_issue_implicit() -> None:
     with pytest.raises(Exception, match="256-bit"):
         lint_certificate(replace(pki.ee_template, verification_key=None), pki.ica)
     assert pki.implicit is None and request.curve is Curve.P256
+
+
+def test_implicit_key_reconstruction_in_a_new_view_gives_the_same_key(pki: Pki) -> None:
+    """The reconstructed key is remembered across views of the same bytes (an RA sees a device's enrollment
+    certificate anew on every request); still the key of the EE's reconstructed private key."""
+    assert pki.implicit is not None
+    views = [Certificate.from_bytes(pki.implicit.data) for _ in range(2)]
+    p_u = views[0].reconstruction_value()
+    assert p_u is not None
+    e = ecqv_e(views[0].tbs_bytes(), pki.ica.canonical_bytes)
+    private = ecqv_private_key(pki.request_key, e, pki.implicit_r, p_u, pki.ica_key.public_point)
+    assert [view.public_key(pki.ica) for view in views] == [private.public_point] * 2

@@ -16,7 +16,7 @@ is unusable, 400-43 when a signature does not verify, 400-40 when the given issu
 
 from __future__ import annotations
 
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from scms.crypto import (
@@ -355,7 +355,7 @@ class Certificate:
         reconstruction = self.reconstruction_value(curve)
         assert reconstruction is not None
         try:
-            return ecqv_public_key(ecqv_e(self.tbs_bytes(), issuer_bytes, curve), reconstruction, issuer_public)
+            return _ecqv_public_key(self.tbs_bytes(), issuer_bytes, reconstruction, issuer_public)
         except InvalidPoint as exc:
             raise Ieee1609Error(ErrorCode.INVALID_VERIFY_KEY_INDICATOR, f"{self}: reconstruction: {exc}") from None
 
@@ -389,3 +389,10 @@ class Certificate:
 
     def __str__(self) -> str:
         return f"certificate {self.hashed_id8()}"
+
+
+@lru_cache(maxsize=4096)
+def _ecqv_public_key(tbs: bytes, issuer_bytes: bytes, reconstruction: Point, issuer_public: Point) -> Point:
+    """Q = e·P_U + Q_issuer, remembered: a pure function of public values, and an RA sees the same implicit
+    enrollment certificate on every request of a device (each time in a new view)."""
+    return ecqv_public_key(ecqv_e(tbs, issuer_bytes, reconstruction.curve), reconstruction, issuer_public)
