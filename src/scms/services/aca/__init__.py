@@ -3,13 +3,12 @@
 - `create_aca_app(deployment, clock=..., runner=...)` -> `AcaApps` (the app, the service, the engine);
 - the flow `answer_batch` and its job `issue_job` (`flows`); the record of requests that makes issuing exactly
   once (`RequestStore`); the issuing side run in the CPU pool (`AcaWorker`, `answer_requests`) with the RA
-  certificates' chains verified once each (`RaCertificates`).
+  certificates' chains verified once each (`scms.services.common.VerifiedChains`).
 """
 
 from scms.services.aca.api import ACA_CALLERS, BATCH_ROUTE
 from scms.services.aca.app import AcaApps, create_aca_app
 from scms.services.aca.flows import JobFailed, answer_batch, issue_job, warm_up_job
-from scms.services.aca.ra_trust import RaCertificates
 from scms.services.aca.service import WARM_UP_KIND, AcaService, Progress
 from scms.services.aca.settings import AcaSettings, default_runner
 from scms.services.aca.store import JOB_KIND, RequestState, RequestStore, StoredRequest
@@ -26,7 +25,6 @@ __all__ = [
     "AcaWorker",
     "JobFailed",
     "Progress",
-    "RaCertificates",
     "RequestState",
     "RequestStore",
     "StoredRequest",

@@ -3,10 +3,10 @@
 The job runner calls `answer_requests(deployment_root, spdus, now)` in a process of its pool (a thread when it has
 none). Only the deployment's directory and the requests cross to the process: each process loads the ACA's key,
 its certificate, the keys shared with the LAs and the trust from the deployment itself, once (`AcaWorker.load`),
-so no key material is pickled or sent through a pipe. Per request: `verify_ra_aca_request` (the RA's chain from
-`RaCertificates`' memory after its first request), then `issue_pseudonym` (butterfly requests: linkageInfo and an
-encrypted answer required) or `issue_certificate` (identification / application certificates); a refusal is the
-request's 1609.2.1 code, the others go on.
+so no key material is pickled or sent through a pipe. Per request: `verify_ra_aca_request` (the RA's chain
+verified once, then answered from `scms.services.common.VerifiedChains`), then `issue_pseudonym` (butterfly
+requests: linkageInfo and an encrypted answer required) or `issue_certificate` (identification / application
+certificates); a refusal is the request's 1609.2.1 code, the others go on.
 """
 
 from __future__ import annotations
@@ -27,9 +27,12 @@ from scms.dot2.time import Time32
 from scms.protocol.aca_issue import AcaIssuer, issue_certificate, issue_pseudonym
 from scms.protocol.ra_aca_batch import RaAcaBatch, answer_ra_aca_batch
 from scms.protocol.ra_aca_request import verify_ra_aca_request
-from scms.services.aca.ra_trust import RaCertificates
+from scms.services.common import VerifiedChains
 
 __all__ = ["AcaWorker", "answer_requests", "warm_up", "worker_for"]
+
+_RA_CERTIFICATES = 256
+"""RA certificates remembered: a deployment has a few RAs, each with a few generations."""
 
 
 @dataclass(frozen=True, repr=False)
@@ -38,7 +41,7 @@ class AcaWorker:
 
     pseudonyms: AcaIssuer
     identification: AcaIssuer
-    ra_certificates: RaCertificates
+    ra_certificates: VerifiedChains
 
     @classmethod
     def from_deployment(cls, deployment: Deployment, now: Time32) -> AcaWorker:
@@ -60,7 +63,7 @@ class AcaWorker:
 
         trust = home_trust(deployment, now)
         return cls(issuer(crl.pseudonym_series), issuer(crl.identification_series),
-                   RaCertificates(inventory.certificates, trust.root_certificates))
+                   VerifiedChains(inventory.certificates, trust.root_certificates, capacity=_RA_CERTIFICATES))
 
     def answer(self, spdu: bytes, now: Time32) -> bytes:
         """The `AcaRaCertResponseSpdu` for one request; Ieee1609Error with the code that refuses it."""

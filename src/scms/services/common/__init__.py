@@ -8,6 +8,7 @@
 - Jobs: `enqueue`, `JobStore` (compare-and-set claims, leases, bounded retries), `JobRunner` / `create_runner`
   (the in-process runner of the embedded default).
 - Between components: `PeerClient` (timeouts, retries on connection errors, `PeerError`).
+- Trust: `VerifiedChains` (certificate chains verified once, remembered within their validity).
 - Settings: `AppSettings`, `DatabaseSettings`, `RunnerSettings`, `PeerSettings`, `TlsSettings`, `ErrorMode`.
 """
 
@@ -30,6 +31,7 @@ from scms.services.common.settings import (
 from scms.services.common.task_store import Job, JobStore, Lease, enqueue
 from scms.services.common.task_tables import JobState
 from scms.services.common.tasks import Handler, InProcessRunner, JobContext, JobRunner, create_runner
+from scms.services.common.verified_chains import VerifiedChains
 
 __all__ = [
     "COER_REQUEST_BODY",
@@ -54,6 +56,7 @@ __all__ = [
     "ReadinessCheck",
     "RunnerSettings",
     "TlsSettings",
+    "VerifiedChains",
     "begin_write",
     "coer_response",
     "create_component_app",

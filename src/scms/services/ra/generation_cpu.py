@@ -34,7 +34,7 @@ from scms.protocol.encrypted_plv import EncryptedPlv
 from scms.protocol.ra_aca import butterfly_request
 from scms.protocol.ra_aca_request import LinkageInfo, RaAcaCertRequest, sign_ra_aca_request
 from scms.protocol.security_mgmt_ssp import Role, certificate_role
-from scms.services.ra.trust_cache import ChainCache
+from scms.services.common import VerifiedChains
 
 __all__ = ["SigningWork", "open_answers", "sign_requests"]
 
@@ -66,14 +66,14 @@ class _Worker:
         intermediates = [h.certificate for h in held if certificate_role(h.certificate) is Role.ICA]
         self.deployment = deployment
         self._intermediates = intermediates
-        self._aca_chains: ChainCache | None = None
+        self._aca_chains: VerifiedChains | None = None
         self._lock = threading.Lock()
 
-    def aca_chains(self, now: Time32) -> ChainCache:
+    def aca_chains(self, now: Time32) -> VerifiedChains:
         with self._lock:
             if self._aca_chains is None:
                 anchors = home_trust(self.deployment, now).root_certificates
-                self._aca_chains = ChainCache(self._intermediates, anchors, capacity=64)
+                self._aca_chains = VerifiedChains(self._intermediates, anchors, capacity=64)
             return self._aca_chains
 
 

@@ -1,7 +1,7 @@
 """Who sent an EE request: the RA's verdict on the enrollment certificate that signed it (1609.2.1 clause 6.3.5,
 `RaReceiver.check_enrollment`).
 
-1. its chain leads through a trusted ECA to a root CA of the home CTL (400-40; verified once, `ChainCache`);
+1. its chain leads through a trusted ECA to a root CA of the home CTL (400-40; verified once, `VerifiedChains`);
 2. the ECA reported it as issued to a registered device (400-21 otherwise, and for a deleted device);
 3. that device is not blocked (400-20).
 
@@ -13,9 +13,9 @@ from __future__ import annotations
 from scms.dot2.certificate import Certificate
 from scms.dot2.errors import ErrorCode, Ieee1609Error
 from scms.dot2.time import Time32
+from scms.services.common import VerifiedChains
 from scms.services.ra.devices import Device, DeviceStore
 from scms.services.ra.lifecycle import DeviceState
-from scms.services.ra.trust_cache import ChainCache
 
 __all__ = ["Requester"]
 
@@ -23,7 +23,7 @@ __all__ = ["Requester"]
 class Requester:
     """`check_enrollment` for one request; `device` afterwards."""
 
-    def __init__(self, chains: ChainCache, devices: DeviceStore) -> None:
+    def __init__(self, chains: VerifiedChains, devices: DeviceStore) -> None:
         self._chains = chains
         self._devices = devices
         self._device: Device | None = None

@@ -20,14 +20,13 @@ from scms.dot2.certificate import Certificate
 from scms.dot2.time import Time32
 from scms.protocol.ra_receiver import EnrollmentCheck, RaReceiver
 from scms.protocol.security_mgmt_ssp import Role, certificate_role
-from scms.services.common import JobRunner, JobStore
+from scms.services.common import JobRunner, JobStore, VerifiedChains
 from scms.services.common.tasks import Clock
 from scms.services.ra.authorization_store import AuthorizationStore, RaLimits
 from scms.services.ra.devices import DeviceStore
 from scms.services.ra.issuing_settings import PEERS, IssuingSettings
 from scms.services.ra.peers import RaPeers
 from scms.services.ra.successor_store import SuccessorStore
-from scms.services.ra.trust_cache import ChainCache
 from scms.services.ra.work_items import WorkItemStore
 
 __all__ = ["RaKeys", "RaService", "create_ra_service"]
@@ -51,7 +50,7 @@ class RaService:
     """The current ACA certificate (the validity every planned certificate must fit in)."""
     eca_certificates: tuple[Certificate, ...]
     """The ECA certificates (current and past): they reconstruct implicit enrollment certificates' keys."""
-    enrollment_chains: ChainCache
+    enrollment_chains: VerifiedChains
     devices: DeviceStore
     requests: AuthorizationStore
     items: WorkItemStore
@@ -106,7 +105,7 @@ def create_ra_service(deployment: Deployment, engine: Engine, devices: DeviceSto
         keys=keys,
         aca=deployment.certificate("aca"),
         eca_certificates=ecas,
-        enrollment_chains=ChainCache((*ecas, *icas), anchors),
+        enrollment_chains=VerifiedChains((*ecas, *icas), anchors),
         devices=devices,
         requests=AuthorizationStore(engine),
         items=WorkItemStore(engine),
