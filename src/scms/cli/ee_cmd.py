@@ -112,7 +112,10 @@ def register_cmd(
             return
         if ra is None or token_file is None:
             fail("give --ra URL and --token-file FILE (or --global-policy and --device-policy)", EXIT_USAGE)
-        token = _read(token_file, "token file").decode().strip()
+        try:
+            token = _read(token_file, "token file").decode("ascii").strip()
+        except UnicodeDecodeError:
+            fail(f"--token-file {token_file}: not a token (expected one line of text)", EXIT_USAGE)
         registration = handle.register(ra.rstrip("/"), token, urls=overrides or None)
     typer.echo(f"registered {registration.device_type} {registration.canonical_id} ({registration.state})")
 
