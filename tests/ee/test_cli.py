@@ -204,3 +204,17 @@ def test_errors_are_one_line_with_their_exit_code(tmp_path: Path, cli: MiniScms,
         return SyncDriver(settings=DriverSettings(backoff_s=0, connect_retries=0), clock=clock)
     monkeypatch.setattr(ee_support, "driver_factory", nowhere)
     ee("register", "--device", obu, "--ra", "http://127.0.0.1:9/ra", "--token-file", token, code=3)
+
+
+def test_sign_says_when_the_first_certificate_becomes_valid(tmp_path: Path, cli: MiniScms, clock: FakeClock) -> None:
+    obu = _enrolled(tmp_path, cli, "obu", "obu")
+    cli.skip_first = True                          # the RA leaves out the current i-period (its ACA cannot cover it)
+    ee("request", "--device", obu, "--periods", "2")
+    ee("download", "--device", obu)
+    (request,) = DeviceState.open(obu).index.requests
+    start = cli.pki.config.policy.i_periods().start(int(request.first_i or 0))
+    (tmp_path / "bsm").write_bytes(b"too early")
+    early = ee("sign", tmp_path / "bsm", "--psid", "32", "--device", obu, code=4).output
+    assert "no certificate for psid 32 is valid yet" in early and early.count("\n") == 1
+    clock.now = start
+    assert f"i={request.first_i} j=0" in ee("sign", tmp_path / "bsm", "--psid", "32", "--device", obu).output

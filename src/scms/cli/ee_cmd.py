@@ -214,6 +214,19 @@ def successor_cmd(device: DeviceDir = DEFAULT_DEVICE, implicit: Implicit = True,
     typer.echo(f"new enrollment certificate: {stored.record.hashed_id8}, valid until {when(stored.record.valid_until)}")
 
 
+def _no_certificate_yet(handle: Device, psid: int) -> None:
+    """Say when the first certificate for `psid` becomes valid, if none is now (exit 4) or none exists (exit 2)."""
+    now = handle.now()
+    held = [c.certificate for c in handle.certificates() if c.certificate.permits(psid)]
+    if any(c.valid_at(now) for c in held):
+        return
+    later = [c.validity.start for c in held if c.validity.start > now]
+    if later:
+        fail(f"no certificate for psid {psid} is valid yet; the first is valid from {when(min(later))}",
+             EXIT_NOT_READY)
+    fail(f"no certificate for psid {psid} valid now (request and download some)", EXIT_USAGE)
+
+
 @app.command("sign")
 def sign_cmd(
     file: Annotated[Path, typer.Argument(help="The payload to sign.")],
@@ -226,6 +239,7 @@ def sign_cmd(
     target = out or file.with_name(file.name + ".spdu")
     with reported():
         handle = open_device(device)
+        _no_certificate_yet(handle, psid)
         chosen = handle.certificate_for(psid)
         signed = handle.sign(payload, psid)
         target.write_bytes(signed)
