@@ -18,9 +18,9 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 
 from scms.protocol.la_messages import PlvRequest
+from scms.services.common import bearer_guard
 from scms.services.la.api_models import SeedRelease, SeedReleaseRequest
 from scms.services.la.flows import UnknownChain, pre_linkage_values, release_linkage_seed
-from scms.services.la.release_auth import release_guard
 from scms.services.la.service import LaService
 
 __all__ = ["LA_CALLERS", "PLV_ROUTE", "SEED_ROUTE", "la_router"]
@@ -29,6 +29,7 @@ PLV_ROUTE = "/v1/pre-linkage-values"
 SEED_ROUTE = "/v1/linkage-seeds"
 LA_CALLERS: dict[str, tuple[str, ...]] = {PLV_ROUTE: ("ra",), SEED_ROUTE: ("ma",)}
 """Which peer components (by the name in their mTLS client certificate) may call each route."""
+_RELEASE = "The LA's seed-release token (secret `release-token`); none configured: every call is refused"
 
 _JSON_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {"application/json": {"schema": {
     "type": "object", "description": "PlvRequest, version 1 (docs/api-protocol-internal.md)"}}}}}
@@ -56,7 +57,9 @@ def la_router(service: LaService) -> APIRouter:
         return Response(answer.to_json(), media_type="application/json")
 
     @router.post("/linkage-seeds", summary="Release a chain's linkage seed for a revocation (MA -> LA)",
-                 dependencies=[Depends(release_guard(service.settings.release_token))], response_model=SeedRelease,
+                 dependencies=[Depends(bearer_guard(service.settings.release_token, description=_RELEASE,
+                                                    refusal="seed-release token required"))],
+                 response_model=SeedRelease,
                  responses={401: {"description": "no seed-release token, a wrong one, or none configured"},
                             400: {"description": "400-42 (unparsable), 400-32 (iRev before the chain)"},
                             **_UNKNOWN})

@@ -13,17 +13,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from scms.deployment import Deployment, DeploymentError
+from scms.deployment import Deployment
 from scms.deployment.layout import plv_key_purpose
 from scms.dot2.spdu import SymmetricEncryptionKey
-from scms.services.common import AppSettings, DatabaseSettings, ErrorMode
+from scms.services.common import AppSettings, DatabaseSettings, ErrorMode, bearer_token
 
 __all__ = ["LA_COMPONENTS", "RELEASE_TOKEN", "LaSettings"]
 
 LA_COMPONENTS = ("la1", "la2")
 RELEASE_TOKEN = "release-token"  # noqa: S105 (the name of a secret in the manifest, not a secret)
 """The name of an LA's seed-release bearer token among its secrets (`deployment.json`)."""
-_MIN_TOKEN = 16
 
 
 @dataclass(frozen=True)
@@ -50,9 +49,9 @@ class LaSettings:
         config = deployment.config.la1 if which == "la1" else deployment.config.la2
         token = release_token
         if token is None and RELEASE_TOKEN in deployment.manifest.secrets.get(which, {}):
-            token = deployment.secret(which, RELEASE_TOKEN).strip()
-        if token is not None and len(token) < _MIN_TOKEN:
-            raise DeploymentError(f"{which}: the seed-release token must have {_MIN_TOKEN} characters or more")
+            token = deployment.secret(which, RELEASE_TOKEN)
+        if token is not None:
+            token = bearer_token(token, name=f"{which} {RELEASE_TOKEN}")
         return cls(
             component=which,
             la_id=config.la_id,

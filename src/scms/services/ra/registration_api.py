@@ -21,18 +21,19 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Path, Response
 
 from scms.deployment import dump_policy
+from scms.services.common import bearer_guard
 from scms.services.common.tasks import Clock
 from scms.services.ra._http import registry_errors
 from scms.services.ra.api_models import DeviceView, RegistrationRequest
 from scms.services.ra.canonical import CANONICAL_ID_PATTERN, read_public_key
 from scms.services.ra.devices import Device, DeviceStore
 from scms.services.ra.lifecycle import DeviceEvent
-from scms.services.ra.operator_auth import operator_dependency
 from scms.services.ra.settings import RaSettings
 
 __all__ = ["REGISTRATION_PREFIX", "registration_router"]
 
 REGISTRATION_PREFIX = "/registration/v1"
+_OPERATOR = "The registration operator's API token (ra.operator_token_file)"
 
 CanonicalId = Annotated[str, Path(pattern=CANONICAL_ID_PATTERN, description="The device's canonical id (64 hex)")]
 
@@ -46,7 +47,8 @@ _ANSWERS: dict[int | str, dict[str, Any]] = {
 def registration_router(settings: RaSettings, store: DeviceStore, clock: Clock) -> APIRouter:
     """The operator's routes, bound to the RA's registry."""
     router = APIRouter(prefix=REGISTRATION_PREFIX, tags=["registration (operator)"],
-                       dependencies=[Depends(operator_dependency(settings.operator_token))])
+                       dependencies=[Depends(bearer_guard(settings.operator_token, description=_OPERATOR,
+                                                          refusal="operator token required"))])
 
     def view(device: Device) -> DeviceView:
         return DeviceView.full(device, store.enrollment_certificates(device.canonical_id))

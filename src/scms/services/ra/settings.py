@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from scms.deployment import Deployment, DeploymentError, DevicePolicy, GlobalPolicy
-from scms.services.common import AppSettings, DatabaseSettings, ErrorMode
+from scms.deployment import Deployment, DevicePolicy, GlobalPolicy
+from scms.services.common import AppSettings, DatabaseSettings, ErrorMode, bearer_token
 
 __all__ = ["OPERATOR_TOKEN", "RaSettings"]
 
@@ -35,9 +35,7 @@ class RaSettings:
     def from_deployment(cls, deployment: Deployment, *, database_url: str | None = None) -> RaSettings:
         """The RA's settings; `database_url` overrides the configuration (tests, tools)."""
         config = deployment.config.ra
-        token = deployment.secret("ra", OPERATOR_TOKEN).strip()
-        if len(token) < 16:
-            raise DeploymentError(f"{config.operator_token_file}: the operator token must have 16 characters or more")
+        token = bearer_token(deployment.secret("ra", OPERATOR_TOKEN), name=config.operator_token_file)
         return cls(
             app=AppSettings(error_mode=ErrorMode(config.error_mode), max_body_bytes=config.max_body_size),
             database=DatabaseSettings(url=database_url or deployment.config.database_url("ra", deployment.layout)),
