@@ -210,7 +210,7 @@ def test_sign_says_when_the_first_certificate_becomes_valid(tmp_path: Path, cli:
     obu = _enrolled(tmp_path, cli, "obu", "obu")
     cli.skip_first = True                          # the RA leaves out the current i-period (its ACA cannot cover it)
     ee("request", "--device", obu, "--periods", "2")
-    ee("download", "--device", obu)
+    assert "1/1" in ee("download", "--device", obu).output          # the progress bar counts the batches announced
     (request,) = DeviceState.open(obu).index.requests
     start = cli.pki.config.policy.i_periods().start(int(request.first_i or 0))
     (tmp_path / "bsm").write_bytes(b"too early")

@@ -36,7 +36,7 @@ from scms.ee import Device, MessageRejected
 from scms.ee.client.status import device_status
 from scms.ee.exchange import Wait
 from scms.ee.flows import DownloadedBatch
-from scms.ee.state import DeviceState
+from scms.ee.state import DeviceState, RequestRecord
 
 app = typer.Typer(no_args_is_help=True, help="A reference end entity (OBU or RSU) over a device state directory.")
 
@@ -176,6 +176,13 @@ def request_cmd(
     typer.echo(f"request {record.request_hash} acknowledged ({record.profile}){due}")
 
 
+def _batches_due(record: RequestRecord) -> int:
+    """Files an acknowledged request brings: one per i-period from the acknowledgement's firstI, or one."""
+    if record.first_i is None or record.last_i is None:
+        return 1
+    return record.last_i - record.first_i + 1
+
+
 @app.command("download")
 def download_cmd(
     device: DeviceDir = DEFAULT_DEVICE,
@@ -197,7 +204,7 @@ def download_cmd(
         with reported():
             handle = open_device(device, on_wait=waiting)
             records = [r for r in handle.state.requests.all() if r.acknowledged and not r.complete]
-            bar.update(task, total=sum(r.periods - len(r.downloaded) for r in records) or 1)
+            bar.update(task, total=sum(_batches_due(r) - len(r.downloaded) for r in records) or 1)
             report = handle.download(max_wait=0 if no_wait else max_wait, progress=stored)
     typer.echo(f"downloaded {report.batches} batch(es), {report.certificates} certificate(s)")
     for request_hash, next_try in report.waiting.items():
