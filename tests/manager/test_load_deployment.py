@@ -10,36 +10,13 @@ from pathlib import Path
 import pytest
 
 from scms.crypto import SoftwareKey
-from scms.deployment import DeploymentConfig, DeploymentError, KeyFileError, PolicyError, load_deployment
+from scms.deployment import DeploymentError, KeyFileError, PolicyError, load_deployment
 from scms.deployment.files import write_public_file
 from scms.deployment.keystore import write_private_key
 from scms.deployment.layout import Layout, elector_name
-from scms.manager import init_deployment
 from scms.protocol.ctl import parse_ctl
 
-from ._deployment import NOW
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("pristine") / "d"
-    init_deployment(directory, DeploymentConfig(), NOW)
-    return directory
-
-
-@pytest.fixture
-def copy(pristine: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "d"
-    shutil.copytree(pristine, target, symlinks=True)
-    return target
-
-
-def _manifest(directory: Path) -> dict:  # type: ignore[type-arg]
-    return json.loads((directory / "deployment.json").read_text())
-
-
-def _rewrite_manifest(directory: Path, manifest: dict) -> None:  # type: ignore[type-arg]
-    (directory / "deployment.json").write_text(json.dumps(manifest))
+from ._trust import read_manifest, write_manifest
 
 
 def test_artifacts_by_name(pristine: Path) -> None:
@@ -67,9 +44,9 @@ def test_not_a_deployment(tmp_path: Path) -> None:
 
 
 def test_manifest_errors_name_the_field(copy: Path) -> None:
-    manifest = _manifest(copy)
+    manifest = read_manifest(copy)
     manifest["certificates"]["ra"]["hashed_id8"] = "xyz"
-    _rewrite_manifest(copy, manifest)
+    write_manifest(copy, manifest)
     with pytest.raises(DeploymentError, match=r"certificates.ra.hashed_id8"):
         load_deployment(copy)
 
@@ -106,12 +83,12 @@ def test_a_key_of_another_component_or_another_key_is_refused(copy: Path) -> Non
     deployment = load_deployment(copy)
     with pytest.raises(KeyFileError, match="belongs to la1, not ra"):
         deployment.signing_key("ra")
-    manifest = _manifest(copy)
+    manifest = read_manifest(copy)
     stray = layout.key_file("ra", "stray")
     write_private_key(stray, SoftwareKey.generate(), component="ra", purpose="signing")
     manifest["keys"]["ra"]["signing"] = "ra/keys/stray.key"
     manifest["keys"]["ra"]["encryption"] = "ra/keys/stray.key"
-    _rewrite_manifest(copy, manifest)
+    write_manifest(copy, manifest)
     deployment = load_deployment(copy)
     with pytest.raises(KeyFileError, match="not the key of the ra certificate"):
         deployment.signing_key("ra")
