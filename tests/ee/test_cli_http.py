@@ -64,18 +64,20 @@ def scms(*args: str | Path, code: int = 0) -> str:
     return done.stdout + done.stderr
 
 
+def in_process(*args: str | Path, code: int) -> str:
+    """The same command through typer's CliRunner (no process start-up: the error paths), still over HTTP."""
+    result = CliRunner().invoke(scms_cli, ["ee", *map(str, args)])
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    return result.output
+
+
 def test_a_device_registers_bootstraps_and_enrolls_over_http(server: Server, tmp_path: Path) -> None:
     device = tmp_path / "obu"
     token = server.directory / server.deployment.config.ra.operator_token_file
     (anchor,) = sorted((server.directory / "public" / "ctl").glob("ctl_*_1.oer"))
     urls = ("--url", f"ra={server.url}/ra", "--url", f"eca={server.url}/eca")   # the server's port, not the policy's
     scms("new", "--type", "obu", "--device", device)
-    assert "not a token" in scms("register", "--device", device, "--ra", f"{server.url}/ra", "--token-file", anchor,
-                                 code=2)
-    (tmp_path / "guess").write_text("guess\n")
-    denied = scms("register", "--device", device, "--ra", f"{server.url}/ra", "--token-file", tmp_path / "guess",
-                  *urls, code=1)
-    assert denied.startswith("error: refused: POST ") and "HTTP 401" in denied and denied.count("\n") == 1
     registered = scms("register", "--device", device, "--ra", f"{server.url}/ra", "--token-file", token, *urls)
     canonical_id = DeviceState.open(device).index.canonical_id
     assert canonical_id is not None and f"registered OBU {canonical_id}" in registered
@@ -86,12 +88,26 @@ def test_a_device_registers_bootstraps_and_enrolls_over_http(server: Server, tmp
     status = scms("status", "--device", device)
     assert canonical_id in status and enrollment.hashed_id8 in status
 
+
+def test_refusals_over_http_are_one_line(server: Server, tmp_path: Path) -> None:
+    (anchor,) = sorted((server.directory / "public" / "ctl").glob("ctl_*_1.oer"))
+    urls = ("--url", f"ra={server.url}/ra", "--url", f"eca={server.url}/eca")
+    device = tmp_path / "obu"
+    in_process("new", "--type", "obu", "--device", device, code=0)
+    assert "not a token" in in_process("register", "--device", device, "--ra", f"{server.url}/ra", "--token-file",
+                                       anchor, code=2)
+    (tmp_path / "guess").write_text("guess\n")
+    denied = in_process("register", "--device", device, "--ra", f"{server.url}/ra", "--token-file",
+                        tmp_path / "guess", *urls, code=1)
+    assert denied.startswith("error: refused: POST ") and "HTTP 401" in denied and denied.count("\n") == 1
+
     stranger = tmp_path / "rsu"                                     # never registered by the operator
-    scms("new", "--type", "rsu", "--device", stranger)
-    scms("register", "--device", stranger, "--global-policy", server.directory / "public/policy/global.json",
-         "--device-policy", server.directory / "public/policy/device-rsu.json", "--canonical-id", "00" * 32, *urls)
-    scms("bootstrap", "--device", stranger, "--anchor-ctl", anchor)
-    refused = scms("enroll", "--device", stranger, code=1)
+    in_process("new", "--type", "rsu", "--device", stranger, code=0)
+    in_process("register", "--device", stranger, "--global-policy", server.directory / "public/policy/global.json",
+               "--device-policy", server.directory / "public/policy/device-rsu.json", "--canonical-id", "00" * 32,
+               *urls, code=0)
+    in_process("bootstrap", "--device", stranger, "--anchor-ctl", anchor, code=0)
+    refused = in_process("enroll", "--device", stranger, code=1)
     assert "error: refused: POST " in refused
     assert "/eca/v3/enrollment-certificate: 400-21 unregistered enrollment certificate" in refused
     assert refused.count("\n") == 1

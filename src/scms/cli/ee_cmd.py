@@ -99,8 +99,7 @@ def register_cmd(
         if not sep or not name or not value:
             fail(f"--url {item!r}: expected COMPONENT=URL, e.g. eca=http://host:8080/eca", EXIT_USAGE)
         overrides[name] = value
-    with reported():
-        handle = open_device(device)
+    with reported(), open_device(device) as handle:
         if global_policy is not None or device_policy is not None:
             if global_policy is None or device_policy is None:
                 fail("--global-policy and --device-policy go together", EXIT_USAGE)
@@ -130,8 +129,8 @@ def bootstrap_cmd(
 ) -> None:
     """Fetch the CTLs, CCF, RA certificate and composite CRL and verify them from the anchor CTL."""
     anchor = None if anchor_ctl is None else _read(anchor_ctl, "anchor CTL")
-    with reported():
-        trust = open_device(device).bootstrap(anchor, ra_url=ra)
+    with reported(), open_device(device) as handle:
+        trust = handle.bootstrap(anchor, ra_url=ra)
     typer.echo(f"trust verified: {len(trust.roots)} root CA(s), RA {trust.ra_certificate.hashed_id8()}, "
                f"{len(trust.crls)} CRL(s)")
 
@@ -139,8 +138,8 @@ def bootstrap_cmd(
 @app.command("enroll")
 def enroll_cmd(device: DeviceDir = DEFAULT_DEVICE, implicit: Implicit = True) -> None:
     """Get an enrollment certificate from the ECA (a request left in flight is sent again)."""
-    with reported():
-        stored = open_device(device).enroll(certificate_type=_type(implicit))
+    with reported(), open_device(device) as handle:
+        stored = handle.enroll(certificate_type=_type(implicit))
     typer.echo(f"enrolled: {stored.record.hashed_id8}, valid until {when(stored.record.valid_until)}")
 
 
@@ -164,8 +163,7 @@ def request_cmd(
         fail(f"--butterfly {butterfly!r}: one of {', '.join(BUTTERFLIES)}", EXIT_USAGE)
     if encrypted and not identification:
         fail("--encrypted goes with --identification", EXIT_USAGE)
-    with reported():
-        handle = open_device(device)
+    with reported(), open_device(device) as handle:
         if identification:
             record = handle.request("identification", butterfly=None, certificate_type=_type(implicit),
                                     encrypted_response=encrypted)
@@ -201,8 +199,7 @@ def download_cmd(
         def stored(request_hash: str, batch: DownloadedBatch) -> None:
             bar.update(task, advance=1, description="downloading")
 
-        with reported():
-            handle = open_device(device, on_wait=waiting)
+        with reported(), open_device(device, on_wait=waiting) as handle:
             records = [r for r in handle.state.requests.all() if r.acknowledged and not r.complete]
             bar.update(task, total=sum(_batches_due(r) - len(r.downloaded) for r in records) or 1)
             report = handle.download(max_wait=0 if no_wait else max_wait, progress=stored)
@@ -216,8 +213,8 @@ def download_cmd(
 @app.command("successor")
 def successor_cmd(device: DeviceDir = DEFAULT_DEVICE, implicit: Implicit = True, max_wait: MaxWait = 3600) -> None:
     """Get a successor enrollment certificate through the RA, signed for by the current one."""
-    with reported():
-        stored = open_device(device).successor(certificate_type=_type(implicit), max_wait=max_wait)
+    with reported(), open_device(device) as handle:
+        stored = handle.successor(certificate_type=_type(implicit), max_wait=max_wait)
     typer.echo(f"new enrollment certificate: {stored.record.hashed_id8}, valid until {when(stored.record.valid_until)}")
 
 
@@ -244,8 +241,7 @@ def sign_cmd(
     """Sign FILE for PSID with the certificate of the current i-period (Ieee1609Dot2Data, 1609.2 clause 6.3)."""
     payload = _read(file, "payload")
     target = out or file.with_name(file.name + ".spdu")
-    with reported():
-        handle = open_device(device)
+    with reported(), open_device(device) as handle:
         _no_certificate_yet(handle, psid)
         chosen = handle.certificate_for(psid)
         signed = handle.sign(payload, psid)
@@ -264,8 +260,7 @@ def verify_cmd(
 ) -> None:
     """Verify a message: chain through the CTL, signature, PSID, CRLs (hash and linkage based). Exit 1 if rejected."""
     data = _read(file, "message")
-    with reported():
-        handle: Device = open_device(device)
+    with reported(), open_device(device) as handle:
         try:
             verified = handle.verify(data, psid=psid)
         except MessageRejected as rejected:

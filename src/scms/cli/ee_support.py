@@ -82,14 +82,19 @@ def reported() -> Iterator[None]:
         fail(str(error), EXIT_USAGE)
 
 
-def open_device(directory: Path, on_wait: Callable[[Wait, Time32], None] | None = None) -> Device:
-    """The device in `directory`, with a driver on the clock its policy says (leap seconds)."""
+@contextlib.contextmanager
+def open_device(directory: Path, on_wait: Callable[[Wait, Time32], None] | None = None) -> Iterator[Device]:
+    """The device in `directory`, with a driver on the clock its policy says (leap seconds), closed after."""
     state = DeviceState.open(directory)
     try:
         leap: int | None = state.policies().global_policy.parameters.leap_seconds
     except StateError:
         leap = None
-    return Device(state, driver_factory(leap, on_wait))
+    driver = driver_factory(leap, on_wait)
+    try:
+        yield Device(state, driver)
+    finally:
+        driver.close()
 
 
 def when(moment: Time32 | int) -> str:
