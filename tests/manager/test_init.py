@@ -62,16 +62,18 @@ def test_manifest_lists_every_artifact_and_each_exists(deployment_dir: Path) -> 
 def test_private_files_are_owner_only_and_public_files_are_not_secret(deployment_dir: Path) -> None:
     deployment = load_deployment(deployment_dir)
     key_files = {deployment_dir / f for purposes in deployment.manifest.keys.values() for f in purposes.values()}
-    token = deployment_dir / "ra" / "secrets" / "operator-token"
-    for path in [*key_files, token]:
+    tokens = {deployment_dir / "ra" / "secrets" / "operator-token",
+              *(deployment_dir / la / "secrets" / "release-token" for la in ("la1", "la2"))}
+    assert {deployment_dir / f for named in deployment.manifest.secrets.values() for f in named.values()} == tokens
+    for path in [*key_files, *tokens]:
         assert _mode(path) == 0o600, path
         assert _mode(path.parent) == 0o700 and _mode(path.parent.parent) == 0o700, path
-    secrets = [p.read_bytes() for p in key_files] + [token.read_bytes()]
+    secrets = [p.read_bytes() for p in key_files] + [p.read_bytes() for p in tokens]
     for component, purposes in deployment.manifest.keys.items():
         for purpose, file in purposes.items():
             assert Path(file).parts[:2] == (component, "keys"), (component, purpose, file)
     for path in deployment_dir.rglob("*"):
-        if path.is_dir() or path in key_files or path == token:
+        if path.is_dir() or path in key_files or path in tokens:
             continue
         data = path.read_bytes()
         assert b"PRIVATE KEY" not in data, path
@@ -92,7 +94,9 @@ def test_keys_load_and_match_their_certificates(deployment_dir: Path) -> None:
     assert deployment.symmetric_key("aca", "plv-la1").key == deployment.symmetric_key("la1", "plv-aca").key
     assert deployment.symmetric_key("aca", "plv-la2").key == deployment.symmetric_key("la2", "plv-aca").key
     assert deployment.symmetric_key("la1", "plv-aca").key != deployment.symmetric_key("la2", "plv-aca").key
-    assert len(deployment.secret("ra", "operator-token").strip()) >= 32
+    tokens = [deployment.token("ra", "operator-token"), deployment.token("la1", "release-token"),
+              deployment.token("la2", "release-token")]
+    assert all(len(token) == 43 for token in tokens) and len(set(tokens)) == 3   # 256 random bits each
 
 
 def test_a_key_made_readable_is_refused(deployment_dir: Path, tmp_path: Path) -> None:

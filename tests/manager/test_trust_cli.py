@@ -30,7 +30,7 @@ def test_init_then_verify(created: Path) -> None:
     result = runner.invoke(app, ["trust", "verify", str(created)])
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == (
-        f"OK: 52 artifacts verified in {created} (CTL 1: 3 electors, 1 root CAs, quorum 2)"
+        f"OK: 54 artifacts verified in {created} (CTL 1: 3 electors, 1 root CAs, quorum 2)"
     )
     verbose = runner.invoke(app, ["trust", "verify", str(created), "--verbose"])
     assert verbose.exit_code == 0 and "public/ctl/ctl_53434d5300000001_1.oer" in verbose.stdout
@@ -56,7 +56,7 @@ def test_keys_option_and_time_option(created: Path, tmp_path: Path) -> None:
     missing = runner.invoke(app, ["trust", "verify", str(copy)])
     assert missing.exit_code == 1 and "root/keys/signing.key: cannot open" in missing.stderr
     online = runner.invoke(app, ["trust", "verify", str(copy), "--keys", "eca,ra,aca,la1,la2,ma"])
-    assert online.exit_code == 0 and "OK: 46 artifacts" in online.stdout
+    assert online.exit_code == 0 and "OK: 48 artifacts" in online.stdout
     assert runner.invoke(app, ["trust", "verify", str(copy), "--keys", "none"]).exit_code == 0
     late = runner.invoke(app, ["trust", "verify", str(created), "--at", "2099-01-01T00:00:00Z"])
     assert late.exit_code == 1 and "not valid at" in late.stderr

@@ -69,10 +69,11 @@ def test_a_new_deployment_verifies_and_every_file_is_checked(pristine: Path) -> 
     files = [entry["file"] for entry in manifest["certificates"].values()]
     files += [c["file"] for c in manifest["ctls"]] + [c["file"] for c in manifest["crls"]]
     files += [manifest["ccf"]["file"], manifest["composite_crl"]["file"], manifest["global_policy"]]
-    files += [*manifest["device_policies"].values(), "scms.toml", "deployment.json", "ra/secrets/operator-token"]
+    files += [*manifest["device_policies"].values(), "scms.toml", "deployment.json", "ra/secrets/operator-token",
+              "la1/secrets/release-token", "la2/secrets/release-token"]
     files += [file for purposes in manifest["keys"].values() for file in purposes.values()]
     checked = {item.artifact for item in report.checked}
-    assert set(files) <= checked and len(files) == 43  # 12 certificates, 4 CRLs, 18 keys, ...
+    assert set(files) <= checked and len(files) == 45  # 12 certificates, 4 CRLs, 18 keys, 3 tokens, ...
     chains = [item for item in report.checked if item.kind == "chain"]
     assert len(chains) == 9 and all("approved by CTL 1" in item.detail for item in chains)
     assert report.warnings == () and report.trust.sequence_number == 1 and report.trust.quorum == 2
@@ -334,6 +335,19 @@ def _chmod(file: str, mode: int) -> Callable[[Path], None]:
     return lambda directory: os.chmod(directory / file, mode)
 
 
+def _without_secret(component: str) -> Callable[[Path], None]:
+    def apply(directory: Path) -> None:
+        manifest = read_manifest(directory)
+        del manifest["secrets"][component]
+        write_manifest(directory, manifest)
+
+    return apply
+
+
+def _token(file: str, data: bytes) -> Callable[[Path], None]:
+    return lambda directory: (directory / file).write_bytes(data)  # the file keeps its mode 0600
+
+
 LIES: dict[str, tuple[Callable[[Path], None], str, str]] = {
     "role in the manifest": (_edit(("certificates", "ra", "role"), "eca"), "public/certificates/ra.oer",
                              "deployment.json says role 'eca', the certificate ra"),
@@ -368,6 +382,14 @@ LIES: dict[str, tuple[Callable[[Path], None], str, str]] = {
     "key directory mode": (_chmod("eca/keys", 0o755), "eca/keys/signing.key", "its directory has mode 0755"),
     "LA-ACA key": (_other_plv_key, "la1/keys/plv-aca.key", "not the key the ACA holds for la1"),
     "secret mode": (_chmod("ra/secrets/operator-token", 0o644), "ra/secrets/operator-token", "mode 0644"),
+    "release token mode": (_chmod("la2/secrets/release-token", 0o640), "la2/secrets/release-token", "mode 0640"),
+    "release token directory": (_chmod("la1/secrets", 0o750), "la1/secrets/release-token",
+                                "its directory has mode 0750"),
+    "no release token": (_without_secret("la1"), "deployment.json", "names no release-token of la1"),
+    "short release token": (_token("la2/secrets/release-token", b"short-token\n"), "la2/secrets/release-token",
+                            "the token must have 16 characters or more"),
+    "release token gone": (lambda directory: os.remove(directory / "la1/secrets/release-token"),
+                           "la1/secrets/release-token", "cannot open"),
 }
 
 
@@ -387,3 +409,13 @@ def test_published_files_carry_the_latest_ctl(copy: Path, kind: str, first: str)
     (copy / current).write_bytes((copy / first).read_bytes())  # the file of CTL 1 again, under the new name
     refused = _refused(copy)
     assert refused.artifact == current and refused.reason == "home CTL is CTL 1, not the latest CTL 2"
+
+
+def test_a_host_checks_only_the_tokens_of_the_components_it_holds(copy: Path) -> None:
+    _without_secret("la1")(copy)
+    report = verify_deployment(copy, LATER, key_owners=("ra", "la2"))
+    checked = {item.artifact for item in report.checked}
+    assert {"ra/secrets/operator-token", "la2/secrets/release-token"} <= checked
+    assert "la1/secrets/release-token" not in checked
+    with pytest.raises(TrustError, match="names no release-token of la1"):
+        verify_deployment(copy, LATER, key_owners=("la1",))

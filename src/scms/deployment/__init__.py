@@ -6,6 +6,7 @@ about the network or a clock. Reference: docs/configuration.md (every option), d
 * `config`, `config_file`, `config_checks`: `scms.toml` as typed models, `load_config`, `render_config`;
 * `policy`, `policy_parameters`, `regions`: the global and per-device-type policy files (1609.2.1 §4.3 names);
 * `layout`: where every file lives; `keystore`: private keys as 0600 files; `files`: public files;
+* `tokens`: the bearer tokens (the RA's operator token, the LAs' seed-release tokens);
 * `manifest`, `deployment`: `deployment.json` and `load_deployment(dir)`.
 """
 

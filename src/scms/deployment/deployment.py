@@ -20,6 +20,7 @@ from scms.deployment.keystore import load_private_key, load_symmetric_key, read_
 from scms.deployment.layout import ENCRYPTION, SIGNING, Layout
 from scms.deployment.manifest import CertificateEntry, Manifest, read_manifest
 from scms.deployment.policy import DevicePolicy, GlobalPolicy, load_device_policy, load_global_policy
+from scms.deployment.tokens import read_token
 from scms.dot2.certificate import Certificate
 from scms.dot2.errors import Ieee1609Error
 from scms.dot2.spdu.encryption_key import SymmetricEncryptionKey
@@ -90,6 +91,11 @@ class Deployment:
         except KeyError:
             raise DeploymentError(f"{self.layout.root}: {component} has no secret {name!r}") from None
         return read_secret_file(self.layout.root / relative)
+
+    def token(self, component: str, name: str) -> bytes:
+        """A bearer token of the component (`scms.deployment.tokens`: the RA's "operator-token", an LA's
+        "release-token"): its secret file, mode checked, without surrounding whitespace, 16 characters or more."""
+        return read_token(self.secret(component, name), name=self.manifest.secrets[component][name])
 
     def latest_ctl(self) -> bytes:
         """The COER MultiSignedCtlSpdu with the highest sequence number."""

@@ -14,7 +14,7 @@
       <component>/                   one directory per component, mode 0700, read by that component only
         keys/<purpose>.key (+ .json) its private keys (mode 0600; `scms.deployment.keystore`); <purpose>-<g>.key
                                      for the keys of its g-th certificate
-        secrets/                     its other secrets (the RA's registration operator token)
+        secrets/                     its bearer tokens (`tokens`: the RA's operator token, an LA's release token)
         data/<component>.sqlite      its database (default; `scms.toml` may name another)
 
 Components: the manager's `root`, `ica`, `crl-signer` and `elector-<n>`; the services `eca`, `ra`, `aca`, `la1`,

@@ -2,13 +2,13 @@
 
 Public artifacts (certificates, CTL, CCF, CRLs, composite CRL, policy files, `scms.toml`) are 0644 files under
 `public/` and at the top; each private key goes into its own component's `keys/` directory (0700, files 0600) and
-nowhere else; the RA's registration operator token into `ra/secrets/`. Nothing secret is written anywhere another
+nowhere else; the bearer tokens (`scms.deployment.tokens`: the RA's registration operator token, each LA's
+seed-release token) into the component's `secrets/` (0700, files 0600). Nothing secret is written anywhere another
 component reads. `deployment.json` is written last: a directory without it is not a deployment.
 """
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,15 +20,13 @@ from scms.deployment.keystore import ensure_private_dir, write_private_key, writ
 from scms.deployment.layout import ENCRYPTION, SERVICE_COMPONENTS, SIGNING, Layout
 from scms.deployment.manifest import CertificateEntry, CrlEntry, CtlEntry, Manifest, VersionedFile, dump_manifest
 from scms.deployment.policy import DevicePolicy, DeviceType, GlobalPolicy, dump_policy
+from scms.deployment.tokens import OPERATOR_TOKEN, RELEASE_TOKEN, new_token
 from scms.dot2.time import Time32
 from scms.manager.crls import IssuedCrl
 from scms.manager.hierarchy import Hierarchy
 from scms.protocol.security_mgmt_ssp import certificate_role
 
-__all__ = ["OPERATOR_TOKEN", "NewDeployment", "write_deployment"]
-
-OPERATOR_TOKEN = "operator-token"  # noqa: S105 (the name of a secret, not a secret)
-"""Name of the RA's registration operator token among its secrets."""
+__all__ = ["NewDeployment", "write_deployment"]
 
 
 @dataclass(frozen=True)
@@ -92,10 +90,17 @@ def _keys(layout: Layout, new: NewDeployment) -> dict[str, dict[str, str]]:
 
 
 def _secrets(layout: Layout, config: DeploymentConfig) -> dict[str, dict[str, str]]:
-    token_file = config.ra.operator_token_file
-    if not Path(token_file).is_absolute():  # an absolute path is the operator's own (e.g. a mounted secret)
-        write_secret_file(layout.resolve(token_file), secrets.token_urlsafe(32).encode() + b"\n")
-    return {"ra": {OPERATOR_TOKEN: token_file}}
+    """A fresh bearer token for each component that needs one (`scms.deployment.tokens`): the RA's where `[ra]
+    operator_token_file` says (an absolute path is the operator's own, e.g. a mounted secret: not written), each
+    LA's in its `secrets/`."""
+    files = {"ra": {OPERATOR_TOKEN: config.ra.operator_token_file}}
+    for la in ("la1", "la2"):
+        files[la] = {RELEASE_TOKEN: _relative(layout, layout.secrets_dir(la) / RELEASE_TOKEN)}
+    for named in files.values():
+        for file in named.values():
+            if not Path(file).is_absolute():
+                write_secret_file(layout.resolve(file), new_token())
+    return files
 
 
 def write_deployment(layout: Layout, new: NewDeployment) -> Manifest:

@@ -1,6 +1,6 @@
 """Bearer tokens of the components' own JSON routes (the RA's operator, the LAs' seed release): only the holder of
 the configured token gets through, every refusal is 401 with `WWW-Authenticate: Bearer` in either error mode, a
-route with no token configured refuses everyone, and a short token is refused when it is read."""
+route with no token configured refuses everyone (reading tokens: tests/deployment/test_tokens.py)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,7 @@ import httpx
 import pytest
 from fastapi import APIRouter, Depends, FastAPI
 
-from scms.deployment import DeploymentError
-from scms.services.common import (
-    MIN_TOKEN_LENGTH,
-    AppSettings,
-    ErrorMode,
-    bearer_guard,
-    bearer_token,
-    create_component_app,
-)
+from scms.services.common import AppSettings, ErrorMode, bearer_guard, create_component_app
 
 pytestmark = pytest.mark.anyio
 TOKEN = b"a-token-of-twenty-four-c"
@@ -62,15 +54,6 @@ async def test_with_no_token_configured_nobody_gets_through(authorization: str |
     """Fail closed: no configured token must never mean "no check", nor match an empty or well-known value."""
     answer = await ask(None, authorization)
     assert answer.status_code == 401 and answer.headers["WWW-Authenticate"] == "Bearer"
-
-
-def test_a_token_is_read_without_its_whitespace_and_a_short_one_is_refused() -> None:
-    assert bearer_token(b"  " + TOKEN + b"\n", name="ra/secrets/operator-token") == TOKEN
-    short = b"x" * (MIN_TOKEN_LENGTH - 1)
-    with pytest.raises(DeploymentError, match=f"la1 release-token: the token must have {MIN_TOKEN_LENGTH}") as error:
-        bearer_token(short + b"\n", name="la1 release-token")
-    assert short.decode() not in str(error.value)
-    assert bearer_token(b"x" * MIN_TOKEN_LENGTH, name="t") == b"x" * MIN_TOKEN_LENGTH
 
 
 def test_the_openapi_names_the_scheme() -> None:

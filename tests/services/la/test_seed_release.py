@@ -105,10 +105,22 @@ async def test_refusals(la1: httpx.AsyncClient) -> None:
     assert (await la1.post(SEED_ROUTE, json=snake, headers=bearer("la1"))).status_code == 400
 
 
+def test_scms_init_gives_each_la_its_own_token(deployment: Deployment, tmp_path: Path) -> None:
+    for which in ("la1", "la2"):
+        apps = create_la_app(deployment, which, clock=FakeClock(), database_url=f"sqlite:///{tmp_path}/{which}.db")
+        try:
+            token = (deployment.layout.root / which / "secrets" / "release-token").read_bytes().strip()
+            assert apps.service.settings.release_token == token and len(token) == 43
+        finally:
+            apps.engine.dispose()
+
+
 async def test_without_a_configured_token_nobody_gets_a_seed(deployment: Deployment, tmp_path: Path) -> None:
-    apps = create_la_app(deployment, "la2", clock=FakeClock(), database_url=f"sqlite:///{tmp_path}/la2.db")
+    kept = {name: named for name, named in deployment.manifest.secrets.items() if name != "la2"}
+    without = dataclasses.replace(deployment, manifest=deployment.manifest.model_copy(update={"secrets": kept}))
+    apps = create_la_app(without, "la2", clock=FakeClock(), database_url=f"sqlite:///{tmp_path}/la2.db")
     try:
-        assert apps.service.settings.release_token is None                 # scms init makes none (yet)
+        assert apps.service.settings.release_token is None
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=apps.app), base_url="http://la2") as client:
             made = PlvRequest((PlvChainRequest(None, 600, 1, 1),))
             answer = PlvResponse.from_json((await client.post(PLV_ROUTE, content=made.to_json())).content, made)

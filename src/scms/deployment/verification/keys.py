@@ -3,8 +3,10 @@
 Every key file the manifest names, for the current certificates and the past ones, is a regular file of mode 0600
 in a 0700 directory of its owner, agrees with its description, and holds the private key of the certificate it
 goes with (signing: the verification key; encryption: the encryptionKey). The LA-ACA pre-linkage value keys
-(1609.2.1 §7.3) are the same on both sides; the other secret files (the RA's operator token) are 0600. Only the
-keys of `owners` are read (None: every component's): a host that holds one component checks that one's.
+(1609.2.1 §7.3) are the same on both sides; the other secret files are 0600 in a 0700 directory. Every bearer
+token of `scms.deployment.tokens.REQUIRED_TOKENS` (the RA's operator token, each LA's seed-release token) is named
+in `deployment.json` and has 16 characters or more. Only the keys and secrets of `owners` are read (None: every
+component's): a host that holds one component checks that one's.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from scms.deployment.inventory import Inventory
 from scms.deployment.keystore import load_private_key, load_symmetric_key, read_secret_file
 from scms.deployment.layout import ENCRYPTION, SIGNING, Layout, plv_key_purpose
 from scms.deployment.manifest import Manifest, PastCertificate
+from scms.deployment.tokens import REQUIRED_TOKENS, read_token
 from scms.deployment.verification.report import Recorder
 from scms.dot2.certificate import Certificate
 
@@ -71,6 +74,14 @@ def check_keys(
         aca_side, la_side = symmetric.get(("aca", plv_key_purpose(la))), symmetric.get((la, plv_key_purpose("aca")))
         if aca_side is not None and la_side is not None and aca_side != la_side:
             raise recorder.fail(manifest.keys[la][plv_key_purpose("aca")], f"not the key the ACA holds for {la}")
+    _check_secrets(layout, manifest, owners, recorder)
+
+
+def _check_secrets(layout: Layout, manifest: Manifest, owners: Collection[str] | None, recorder: Recorder) -> None:
+    for component, names in REQUIRED_TOKENS.items():
+        missing = [name for name in names if name not in manifest.secrets.get(component, {})]
+        if missing and (owners is None or component in owners):
+            raise recorder.fail("deployment.json", f"names no {missing[0]} of {component} (docs/trust.md, Secrets)")
     for component, named in manifest.secrets.items():
         if owners is not None and component not in owners:
             continue
@@ -78,5 +89,7 @@ def check_keys(
             if not Path(file).is_absolute():  # an absolute path is the operator's own (e.g. a mounted secret)
                 _check_directory(layout.resolve(file), file, recorder)
             with recorder.artifact(file):
-                read_secret_file(layout.resolve(file))
+                data = read_secret_file(layout.resolve(file))
+                if name in REQUIRED_TOKENS.get(component, ()):
+                    read_token(data, name=file)
             recorder.ok(file, f"{component} {name}", "mode 0600")

@@ -12,7 +12,8 @@ Steps, in order (each its own module; the report lists every artifact that passe
 5. `published.check_ccf`: the CCF verifies, carries the latest CTL and the certificates it should;
 6. `crls`: every CRL verifies, within the scope of its signer's CrlSsp, numbered and named as the manifest says;
 7. `published.check_composite_crl`: the composite CRL verifies and carries the latest CTL and newest CRLs;
-8. `keys`: the key and secret files of `key_owners` (default: all) are 0600 and match their certificates.
+8. `keys`: the key and secret files of `key_owners` (default: all) are 0600 and match their certificates; their
+   bearer tokens (`scms.deployment.tokens`) exist.
 
 A defect raises `TrustError` naming the artifact (path relative to `directory`) and the reason; `now` is the time
 everything must be valid at (the CLI reads the clock).

@@ -8,12 +8,12 @@
 - Jobs: `enqueue`, `JobStore` (compare-and-set claims, leases, bounded retries), `JobRunner` / `create_runner`
   (the in-process runner of the embedded default).
 - Between components: `PeerClient` (timeouts, retries on connection errors, `PeerError`).
-- Own JSON routes: `bearer_guard` (a bearer token compared in constant time; 401, fails closed), `bearer_token`.
+- Own JSON routes: `bearer_guard` (a bearer token compared in constant time; 401, fails closed).
 - Trust: `VerifiedChains` (certificate chains verified once, remembered within their validity).
 - Settings: `AppSettings`, `DatabaseSettings`, `RunnerSettings`, `PeerSettings`, `TlsSettings`, `ErrorMode`.
 """
 
-from scms.services.common.bearer import MIN_TOKEN_LENGTH, bearer_guard, bearer_token
+from scms.services.common.bearer import bearer_guard
 from scms.services.common.clients import PeerClient, peer_error_code
 from scms.services.common.coer import COER_REQUEST_BODY, CoerBody, coer_response
 from scms.services.common.database import begin_write, create_database_engine
@@ -39,7 +39,6 @@ __all__ = [
     "COER_REQUEST_BODY",
     "COMPONENT_PREFIXES",
     "ERROR_HEADER",
-    "MIN_TOKEN_LENGTH",
     "AppSettings",
     "CoerBody",
     "DatabaseSettings",
@@ -61,7 +60,6 @@ __all__ = [
     "TlsSettings",
     "VerifiedChains",
     "bearer_guard",
-    "bearer_token",
     "begin_write",
     "coer_response",
     "create_component_app",

@@ -2,13 +2,11 @@
 registration operator and the LAs' seed release (1609.2.1 leaves both interfaces out; issue 4 asks for an operator
 credential and an authenticated internal call).
 
-- `bearer_token(raw, name=...)`: a token as read from its secret file (surrounding whitespace dropped), refused
-  with `DeploymentError` when shorter than `MIN_TOKEN_LENGTH` characters: a short token can be guessed.
-- `bearer_guard(token, ...)`: a FastAPI dependency that admits only holders of `token`. Both sides are hashed
-  (SHA-256) before the constant-time comparison, so neither the token nor its length shows in the time an answer
-  takes. A request without the header, with another scheme or with a wrong token gets 401 with
-  `WWW-Authenticate: Bearer`, in either error mode (this is not a 1609.2.1 error). With `token` None (nothing
-  configured) every request gets that 401: the route fails closed.
+`bearer_guard(token, ...)` is a FastAPI dependency that admits only holders of `token` (read from the deployment
+by `Deployment.token`: `scms.deployment.tokens`). Both sides are hashed (SHA-256) before the constant-time
+comparison, so neither the token nor its length shows in the time an answer takes. A request without the header,
+with another scheme or with a wrong token gets 401 with `WWW-Authenticate: Bearer`, in either error mode (this is
+not a 1609.2.1 error). With `token` None (nothing configured) every request gets that 401: the route fails closed.
 """
 
 # No `from __future__ import annotations`: FastAPI reads the guard's parameter annotation at run time, and it names
@@ -22,23 +20,9 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from scms.deployment import DeploymentError
-
-__all__ = ["MIN_TOKEN_LENGTH", "BearerGuard", "bearer_guard", "bearer_token"]
-
-MIN_TOKEN_LENGTH = 16
-"""The shortest token accepted (`scms init` writes 43 URL-safe characters: 256 random bits)."""
+__all__ = ["BearerGuard", "bearer_guard"]
 
 BearerGuard = Callable[..., Coroutine[Any, Any, None]]
-
-
-def bearer_token(raw: bytes, *, name: str) -> bytes:
-    """The token in `raw` (a secret file's content) without surrounding whitespace; `name` says whose it is in
-    the error (never the token)."""
-    token = raw.strip()
-    if len(token) < MIN_TOKEN_LENGTH:
-        raise DeploymentError(f"{name}: the token must have {MIN_TOKEN_LENGTH} characters or more")
-    return token
 
 
 def bearer_guard(token: bytes | None, *, description: str, refusal: str) -> BearerGuard:

@@ -15,14 +15,13 @@ from dataclasses import dataclass, field
 
 from scms.deployment import Deployment
 from scms.deployment.layout import plv_key_purpose
+from scms.deployment.tokens import RELEASE_TOKEN, read_token
 from scms.dot2.spdu import SymmetricEncryptionKey
-from scms.services.common import AppSettings, DatabaseSettings, ErrorMode, bearer_token
+from scms.services.common import AppSettings, DatabaseSettings, ErrorMode
 
 __all__ = ["LA_COMPONENTS", "RELEASE_TOKEN", "LaSettings"]
 
 LA_COMPONENTS = ("la1", "la2")
-RELEASE_TOKEN = "release-token"  # noqa: S105 (the name of a secret in the manifest, not a secret)
-"""The name of an LA's seed-release bearer token among its secrets (`deployment.json`)."""
 
 
 @dataclass(frozen=True)
@@ -47,11 +46,12 @@ class LaSettings:
         if which not in LA_COMPONENTS:
             raise ValueError(f"no linkage authority {which!r} (known: {', '.join(LA_COMPONENTS)})")
         config = deployment.config.la1 if which == "la1" else deployment.config.la2
-        token = release_token
-        if token is None and RELEASE_TOKEN in deployment.manifest.secrets.get(which, {}):
-            token = deployment.secret(which, RELEASE_TOKEN)
-        if token is not None:
-            token = bearer_token(token, name=f"{which} {RELEASE_TOKEN}")
+        if release_token is not None:
+            token: bytes | None = read_token(release_token, name=f"{which} {RELEASE_TOKEN}")
+        elif RELEASE_TOKEN in deployment.manifest.secrets.get(which, {}):
+            token = deployment.token(which, RELEASE_TOKEN)
+        else:
+            token = None
         return cls(
             component=which,
             la_id=config.la_id,

@@ -11,12 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from scms.deployment import Deployment, DevicePolicy, GlobalPolicy
-from scms.services.common import AppSettings, DatabaseSettings, ErrorMode, bearer_token
+from scms.deployment.tokens import OPERATOR_TOKEN
+from scms.services.common import AppSettings, DatabaseSettings, ErrorMode
 
 __all__ = ["OPERATOR_TOKEN", "RaSettings"]
 
-OPERATOR_TOKEN = "operator-token"  # noqa: S105 (the name of a secret in the manifest, not a secret)
-"""The name of the RA's registration operator token among its secrets (`deployment.json`)."""
 
 
 @dataclass(frozen=True)
@@ -35,7 +34,7 @@ class RaSettings:
     def from_deployment(cls, deployment: Deployment, *, database_url: str | None = None) -> RaSettings:
         """The RA's settings; `database_url` overrides the configuration (tests, tools)."""
         config = deployment.config.ra
-        token = bearer_token(deployment.secret("ra", OPERATOR_TOKEN), name=config.operator_token_file)
+        token = deployment.token("ra", OPERATOR_TOKEN)
         return cls(
             app=AppSettings(error_mode=ErrorMode(config.error_mode), max_body_bytes=config.max_body_size),
             database=DatabaseSettings(url=database_url or deployment.config.database_url("ra", deployment.layout)),
