@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import logging
 import os
+import signal
 from collections import Counter
 from pathlib import Path
 
@@ -173,6 +174,26 @@ async def test_cpu_steps_run_in_the_process_pool(store: JobStore, cpu_workers: i
     cpu_pid, io_pid = map(int, job.result.split())
     assert io_pid == os.getpid()
     assert (cpu_pid != os.getpid()) is (cpu_workers > 0)
+
+
+def _ignores_ctrl_c() -> bool:
+    return signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+
+
+async def test_pool_processes_ignore_ctrl_c(store: JobStore) -> None:
+    """Ctrl-C reaches the whole process group: the pool's processes leave the stop to the runner (no traceback)."""
+    async def probe(_job: Job, context: JobContext) -> str:
+        return str(await context.run_cpu(_ignores_ctrl_c))
+
+    runner = create_runner(RunnerSettings(cpu_workers=1, poll_interval_s=0.05), store, {"demo.work": probe},
+                           logger=LOG)
+    await runner.start()
+    [job_id] = add(store, ["r"])
+    runner.wake()
+    [job] = await settled(store, [job_id], timeout=30)
+    await runner.stop()
+    assert (job.state, job.result) == (JobState.SUCCEEDED, "True")
+    assert not _ignores_ctrl_c()                                   # this process still takes it
 
 
 async def test_a_result_is_dropped_when_the_lease_was_lost(store: JobStore, caplog: pytest.LogCaptureFixture) -> None:

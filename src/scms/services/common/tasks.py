@@ -16,6 +16,7 @@ import logging
 import multiprocessing
 import os
 import secrets
+import signal
 import socket
 from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -29,6 +30,12 @@ __all__ = ["Clock", "Handler", "InProcessRunner", "JobContext", "JobRunner", "cr
 
 T = TypeVar("T")
 Clock = Callable[[], dt.datetime]
+
+
+def _ignore_interrupts() -> None:
+    """Run first in each pool process: Ctrl-C reaches the terminal's whole process group, and the parent stops the
+    pool itself (`InProcessRunner.stop`), so a worker ignores SIGINT instead of dying with a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def utc_now() -> dt.datetime:
@@ -101,7 +108,8 @@ class InProcessRunner:
             raise RuntimeError("runner already started")
         self._event_loop = asyncio.get_running_loop()
         if self.settings.cpu_workers:
-            self._cpu = ProcessPoolExecutor(self.settings.cpu_workers, mp_context=multiprocessing.get_context("spawn"))
+            self._cpu = ProcessPoolExecutor(self.settings.cpu_workers, mp_context=multiprocessing.get_context("spawn"),
+                                            initializer=_ignore_interrupts)
         self._loop_task = asyncio.create_task(self._claim_loop(), name=f"jobs-{self.owner}")
 
     def wake(self) -> None:
