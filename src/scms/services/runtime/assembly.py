@@ -1,0 +1,128 @@
+"""The embedded default (DESIGN "Runtime"): every component of one deployment in one process, one ASGI app.
+
+`open_embedded(directory)` checks the deployment (`verify_deployment`: a missing trust anchor, a broken chain, a
+key file open to others stops start-up with a `TrustError` naming it) and builds each component from it, each with
+its own database (by default `<component>/data/<component>.sqlite` under the directory; `[<component>]
+database_url` names another):
+
+    la1, la2   create_la_app                 mounted at /la1, /la2
+    aca        create_aca_app                mounted at /aca; its job runner issues in a process pool
+    ra         create_ra_app                 public app at /ra; its job runner plans and dispatches generation
+    eca        create_eca_app                public app at /eca
+
+The peers are wired in-process (httpx ASGI transports): the RA reaches both LAs, the ACA and the ECA's internal
+app; the ECA reaches the RA's internal app. The internal apps are never mounted. The RA and ECA need each other,
+so the RA gets a `DeferredAppTransport` that is connected to the ECA's internal app once that exists. The MA has no
+service yet (its certificate and keys exist; nothing serves `/ma`).
+
+Lifespans run in mount order (LAs, ACA, ECA, RA) and stop in reverse: the RA's runner stops before the components
+it calls. `serve` (scms.services.common) runs the app; `close()` disposes of every engine afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import httpx
+from sqlalchemy import Engine
+from starlette.applications import Starlette
+
+from scms.deployment import Deployment, load_deployment
+from scms.deployment.verification import TrustReport, verify_deployment
+from scms.dot2.time import LeapSeconds, Time32
+from scms.services.aca import AcaApps, create_aca_app
+from scms.services.common import RunnerSettings, mount_components
+from scms.services.common.tasks import Clock, utc_now
+from scms.services.eca import EcaApps, create_eca_app
+from scms.services.la import LaApps, create_la_app
+from scms.services.ra import DeferredAppTransport, RaApps, create_ra_app
+from scms.services.ra.issuing_settings import GenerationSettings
+
+__all__ = ["EMBEDDED_COMPONENTS", "NOT_SERVED", "EmbeddedScms", "EmbeddedSettings", "build_embedded",
+           "open_embedded"]
+
+EMBEDDED_COMPONENTS = ("ra", "eca", "aca", "la1", "la2")
+"""The components the embedded default serves, each at "/<component>"."""
+NOT_SERVED = {"ma": "no misbehaviour authority service exists yet (its certificate and keys do)"}
+"""Components of a deployment that the embedded default does not serve, and why."""
+
+
+def _ra_runner() -> RunnerSettings:
+    return RunnerSettings(cpu_workers=min(2, os.cpu_count() or 1), concurrency=4)
+
+
+@dataclass(frozen=True)
+class EmbeddedSettings:
+    """How the embedded default runs its job runners (none of these is a 1609.2.1 parameter)."""
+
+    ra_runner: RunnerSettings = field(default_factory=_ra_runner)
+    """The RA's runner: generation rounds, CPU steps in a pool of up to 2 processes."""
+    aca_runner: RunnerSettings | None = None
+    """The ACA's runner; None: `scms.services.aca.default_runner` (a process per core)."""
+    generation: GenerationSettings | None = None
+    """How the RA cuts and paces generation; None: `GenerationSettings()`."""
+
+
+@dataclass(frozen=True)
+class EmbeddedScms:
+    deployment: Deployment
+    app: Starlette
+    """Every public app under its prefix, with the components' lifespans (job runners, pools, engines)."""
+    ra: RaApps
+    eca: EcaApps
+    aca: AcaApps
+    las: dict[str, LaApps]
+    report: TrustReport | None = None
+    """What `verify_deployment` checked at start (None when built without it)."""
+
+    @property
+    def engines(self) -> dict[str, Engine]:
+        """Each component's database engine."""
+        return {"ra": self.ra.engine, "eca": self.eca.engine, "aca": self.aca.engine,
+                **{name: la.engine for name, la in self.las.items()}}
+
+    def database_urls(self) -> dict[str, str]:
+        """Where each component's database is (passwords hidden)."""
+        return {name: engine.url.render_as_string(hide_password=True) for name, engine in self.engines.items()}
+
+    def close(self) -> None:
+        """Close every database pool (the lifespans did when the app ran; again is harmless)."""
+        for engine in self.engines.values():
+            engine.dispose()
+
+
+def build_embedded(deployment: Deployment, *, clock: Clock = utc_now,
+                   settings: EmbeddedSettings | None = None) -> EmbeddedScms:
+    """Every component of `deployment` (databases migrated, keys loaded), wired in-process and mounted."""
+    settings = settings or EmbeddedSettings()
+    las = {which: create_la_app(deployment, which, clock=clock) for which in ("la1", "la2")}
+    aca = create_aca_app(deployment, clock=clock, runner=settings.aca_runner)
+    to_eca = DeferredAppTransport()
+    peers: dict[str, httpx.AsyncBaseTransport] = {
+        "la1": httpx.ASGITransport(app=las["la1"].app),
+        "la2": httpx.ASGITransport(app=las["la2"].app),
+        "aca": httpx.ASGITransport(app=aca.app),
+        "eca": to_eca,
+    }
+    ra = create_ra_app(deployment, clock=clock, runner=settings.ra_runner, generation=settings.generation,
+                       transports=peers)
+    eca = create_eca_app(deployment, transport_to_ra=httpx.ASGITransport(app=ra.internal), clock=clock)
+    to_eca.connect(eca.internal)
+    app = mount_components({"/la1": las["la1"].app, "/la2": las["la2"].app, "/aca": aca.app,
+                            "/eca": eca.public, "/ra": ra.public})
+    return EmbeddedScms(deployment, app, ra, eca, aca, las)
+
+
+def open_embedded(directory: Path, *, clock: Clock = utc_now, settings: EmbeddedSettings | None = None
+                  ) -> EmbeddedScms:
+    """Load and verify the deployment in `directory` at the clock's time, then `build_embedded`.
+
+    Raises `ConfigError`, `PolicyError` or `DeploymentError` (`TrustError` from the verification), each naming
+    the file and the defect. Only the served components' keys are read: the root's and electors' may be offline.
+    """
+    deployment = load_deployment(directory)
+    leap = LeapSeconds.fixed(deployment.global_policy.parameters.leap_seconds)
+    report = verify_deployment(directory, Time32.from_datetime(clock(), leap), key_owners=EMBEDDED_COMPONENTS)
+    return replace(build_embedded(deployment, clock=clock, settings=settings), report=report)
