@@ -85,9 +85,8 @@ class Up:
     def database(self, component: str) -> str:
         return f"sqlite:///{self.deployment.layout.database_file(component)}"
 
-    def expected_linkage_value(self, request_hash: str, i: int, j: int) -> bytes:
-        """lv(i, j) of a request, recomputed (scms.crypto) from the seeds in both LAs' databases of the two chains
-        the RA's database names for the request."""
+    def chains(self, request_hash: str) -> tuple[bytes, bytes]:
+        """The identifiers of the LA1 and LA2 chains of a request, from the RA's database."""
         ra = create_engine(self.database("ra"))
         try:
             with ra.connect() as connection:
@@ -96,9 +95,15 @@ class Up:
                                          ).one()
         finally:
             ra.dispose()
+        return bytes(row.chain_1), bytes(row.chain_2)
+
+    def expected_linkage_value(self, request_hash: str, i: int, j: int) -> bytes:
+        """lv(i, j) of a request, recomputed (scms.crypto) from the seeds in both LAs' databases of the two chains
+        the RA's database names for the request."""
+        chain_1, chain_2 = self.chains(request_hash)
         config = self.deployment.config
-        return linkage_value(self._plv("la1", config.la1.la_id, bytes(row.chain_1), i, j),
-                             self._plv("la2", config.la2.la_id, bytes(row.chain_2), i, j))
+        return linkage_value(self._plv("la1", config.la1.la_id, chain_1, i, j),
+                             self._plv("la2", config.la2.la_id, chain_2, i, j))
 
     def _plv(self, component: str, la_id: int, chain_id: bytes, i: int, j: int) -> bytes:
         engine = create_engine(self.database(component))

@@ -13,6 +13,7 @@ from the seeds in the two LAs' databases of the chains the RA's database names f
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hashlib
 import time
@@ -23,7 +24,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from scms.crypto import ButterflyVariant, HashedId8, verify_digest
+from scms.crypto import ButterflyVariant, HashedId8, linkage_value, pre_linkage_value, verify_digest
 from scms.dot2 import verify_chain
 from scms.dot2.certificate import Certificate
 from scms.dot2.certificate_fields import CertificateType
@@ -174,6 +175,31 @@ def test_pseudonym_certificates(scms: Up, fleet: Fleet, variant: ButterflyVarian
         assert linkage.linkage_value == scms.expected_linkage_value(record.request_hash, certificate.i,
                                                                     certificate.j)
         assert {p.psid for p in certificate.certificate.app_permissions} == {32, 38}
+
+
+def test_linkage_seeds_released_over_http_give_the_certificates_linkage_values(scms: Up, fleet: Fleet) -> None:
+    """What an MA does to revoke the OBU from an i-period on: each LA releases its chain's seed for that i-period
+    (bearer token); the pair gives every linkage value of the OBU's certificates of that i-period."""
+    record = fleet.pseudonyms[ButterflyVariant.UNIFIED, CertificateType.IMPLICIT]
+    stored = fleet.obu.certificates(record.request_hash)
+    i_rev = max(int(c.i or 0) for c in stored)
+    released = []
+    for la, chain in zip(("la1", "la2"), scms.chains(record.request_hash), strict=True):
+        token = scms.deployment.secret(la, "release-token").strip().decode()
+        answer = httpx.post(f"{scms.url}/{la}/v1/linkage-seeds", headers={"Authorization": f"Bearer {token}"},
+                            json={"version": 1, "type": "seed-release-request",
+                                  "chainId": base64.b64encode(chain).decode(), "iRev": i_rev}, timeout=30)
+        assert answer.status_code == 200, answer.text
+        released.append((answer.json()["laId"], base64.b64decode(answer.json()["linkageSeed"])))
+    assert [la_id for la_id, _ in released] == [scms.deployment.config.la1.la_id, scms.deployment.config.la2.la_id]
+    (la1, seed1), (la2, seed2) = released
+    of_i_rev = [c for c in stored if c.i == i_rev]
+    assert len(of_i_rev) == scms.deployment.global_policy.parameters.base_cert_number
+    for certificate in of_i_rev:
+        linkage = certificate.certificate.id.linkage
+        assert linkage is not None
+        plv1, plv2 = pre_linkage_value(la1, seed1, certificate.j), pre_linkage_value(la2, seed2, certificate.j)
+        assert linkage.linkage_value == linkage_value(plv1, plv2)
 
 
 @pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])

@@ -46,6 +46,10 @@ def test_what_it_printed(scms: Up) -> None:
     token_file = Path(next(line for line in out if line.startswith("operator token: ")).split()[2])
     assert token_file.read_text().strip() == scms.token and token_file.stat().st_mode & 0o077 == 0
     assert scms.token not in "\n".join(out)
+    for la in ("la1", "la2"):
+        line = next(line for line in out if line.startswith(f"{la} seed-release token: "))
+        assert line.split()[3] == str(scms.deployment.layout.secrets_dir(la) / "release-token")
+        assert line.endswith(f"(on {scms.url}/{la}/v1/linkage-seeds)")
     databases = {line.split()[1].rstrip(":"): line.split()[2] for line in out if line.startswith("database ")}
     assert databases == {c: f"sqlite:///{scms.deployment.layout.database_file(c).resolve()}"
                          for c in EMBEDDED_COMPONENTS}

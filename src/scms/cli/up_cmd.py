@@ -30,6 +30,7 @@ from scms.cli._clock import deployment_now
 from scms.cli._signals import Interrupted, StopSignals
 from scms.deployment import DeploymentConfig, DeploymentError, load_config
 from scms.deployment.layout import CONFIG_FILE, MANIFEST_FILE
+from scms.deployment.tokens import RELEASE_TOKEN
 from scms.dot2.errors import Ieee1609Error
 from scms.manager import init_deployment
 from scms.services.common import serve
@@ -83,6 +84,10 @@ def _announce(scms: EmbeddedScms, base_url: str, echo: Echo) -> None:
         echo(f"  {component:<4} not served: {reason}")
     token = deployment.layout.resolve(deployment.config.ra.operator_token_file)
     echo(f"operator token: {token} (Authorization: Bearer <token> on {base_url}/ra/registration/v1/)")
+    for la in ("la1", "la2"):
+        release = deployment.manifest.secrets.get(la, {}).get(RELEASE_TOKEN)
+        if release is not None:
+            echo(f"{la} seed-release token: {deployment.layout.resolve(release)} (on {base_url}/{la}/v1/linkage-seeds)")
     for component, url in scms.database_urls().items():
         echo(f"database {component}: {url}")
     mismatches = policy_mismatches(deployment.global_policy.urls, host, port, EMBEDDED_COMPONENTS)
