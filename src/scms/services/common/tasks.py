@@ -3,8 +3,10 @@
 A component enqueues a job row in the same transaction as the work it refers to (`enqueue`), commits, and then
 calls `runner.wake()`. A runner claims due jobs by compare-and-set (`JobStore`), runs their handlers, and records
 the outcome under its lease. `InProcessRunner` polls the database from an asyncio task and runs CPU-bound steps in
-a process pool; a broker-backed runner (RabbitMQ, later) implements the same `JobRunner` protocol, its `wake`
-publishing job ids and its workers claiming exactly those rows, so the handlers and the guarantees do not change.
+a process pool (`cpu_pool`: rebuilt when one of its processes dies); it can be stopped and started again, also on
+another event loop (its loop-bound parts are made by `start`). A broker-backed runner (RabbitMQ, later) implements
+the same `JobRunner` protocol, its `wake` publishing job ids and its workers claiming exactly those rows, so the
+handlers and the guarantees do not change.
 """
 
 from __future__ import annotations
@@ -13,15 +15,13 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-import multiprocessing
 import os
 import secrets
-import signal
 import socket
 from collections.abc import Awaitable, Callable, Mapping
-from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Protocol, TypeVar
 
+from scms.services.common.cpu_pool import ProcessPool
 from scms.services.common.errors import log_unexpected
 from scms.services.common.settings import RunnerSettings
 from scms.services.common.task_store import Job, JobStore, Lease
@@ -32,12 +32,6 @@ T = TypeVar("T")
 Clock = Callable[[], dt.datetime]
 
 
-def _ignore_interrupts() -> None:
-    """Run first in each pool process: Ctrl-C reaches the terminal's whole process group, and the parent stops the
-    pool itself (`InProcessRunner.stop`), so a worker ignores SIGINT instead of dying with a traceback."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def utc_now() -> dt.datetime:
     """The service edge's clock."""
     return dt.datetime.now(dt.UTC)
@@ -46,15 +40,16 @@ def utc_now() -> dt.datetime:
 class JobContext:
     """What a handler may use besides its job: the CPU pool and threads for blocking I/O."""
 
-    def __init__(self, job: Job, cpu: Executor | None) -> None:
+    def __init__(self, job: Job, cpu: ProcessPool | None) -> None:
         self.job = job
         self._cpu = cpu
 
     async def run_cpu(self, function: Callable[..., T], *args: object) -> T:
-        """Run `function(*args)` in the process pool (a thread when there is none); both must pickle."""
+        """Run `function(*args)` in the process pool (a thread when there is none); both must pickle. If a process
+        of the pool dies, the call runs again on a new pool (`ProcessPool`): `function` may run more than once."""
         if self._cpu is None:
             return await asyncio.to_thread(function, *args)
-        return await asyncio.get_running_loop().run_in_executor(self._cpu, function, *args)
+        return await self._cpu.run(function, *args)
 
     async def run_io(self, function: Callable[..., T], *args: object) -> T:
         """Run blocking `function(*args)` (database, files) in a thread."""
@@ -98,28 +93,30 @@ class InProcessRunner:
         self._lease = dt.timedelta(seconds=settings.lease_s)
         self._active: set[asyncio.Task[None]] = set()
         self._loop_task: asyncio.Task[None] | None = None
-        self._wake = asyncio.Event()
+        self._wake: asyncio.Event | None = None
         self._stopping = False
         self._event_loop: asyncio.AbstractEventLoop | None = None
-        self._cpu: ProcessPoolExecutor | None = None
+        self._cpu: ProcessPool | None = None
 
     async def start(self) -> None:
+        """Claim and run jobs from now on, on the running event loop (which may differ from a previous start's)."""
         if self._loop_task is not None:
             raise RuntimeError("runner already started")
         self._event_loop = asyncio.get_running_loop()
+        self._wake = asyncio.Event()
         if self.settings.cpu_workers:
-            self._cpu = ProcessPoolExecutor(self.settings.cpu_workers, mp_context=multiprocessing.get_context("spawn"),
-                                            initializer=_ignore_interrupts)
-        self._loop_task = asyncio.create_task(self._claim_loop(), name=f"jobs-{self.owner}")
+            self._cpu = ProcessPool(self.settings.cpu_workers, logger=self._logger)
+        self._loop_task = asyncio.create_task(self._claim_loop(self._wake), name=f"jobs-{self.owner}")
 
     def wake(self) -> None:
         """Look for due jobs now (callable from any thread)."""
-        if self._event_loop is not None and not self._event_loop.is_closed():
-            self._event_loop.call_soon_threadsafe(self._wake.set)
+        loop, event = self._event_loop, self._wake
+        if loop is not None and event is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(event.set)
 
     async def stop(self) -> None:
         """Stop claiming; let running jobs finish within the grace period, release the rest for another worker."""
-        if self._loop_task is None:
+        if self._loop_task is None or self._wake is None:
             return
         self._stopping = True
         self._wake.set()
@@ -130,13 +127,13 @@ class InProcessRunner:
                 task.cancel()
             await asyncio.gather(*unfinished, return_exceptions=True)
         if self._cpu is not None:
-            await asyncio.to_thread(self._cpu.shutdown, wait=True, cancel_futures=True)
-        self._loop_task = self._cpu = None
+            await asyncio.to_thread(self._cpu.shutdown)
+        self._loop_task = self._cpu = self._wake = self._event_loop = None
         self._stopping = False
 
-    async def _claim_loop(self) -> None:
+    async def _claim_loop(self, wake: asyncio.Event) -> None:
         while not self._stopping:
-            self._wake.clear()
+            wake.clear()
             while len(self._active) < self.settings.concurrency and not self._stopping:
                 lease = await self._claim()
                 if lease is None:
@@ -145,11 +142,12 @@ class InProcessRunner:
                 self._active.add(task)
                 task.add_done_callback(self._finished)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.settings.poll_interval_s)
+                await asyncio.wait_for(wake.wait(), self.settings.poll_interval_s)
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         self._active.discard(task)
-        self._wake.set()
+        if self._wake is not None:
+            self._wake.set()
 
     async def _claim(self) -> Lease | None:
         try:
