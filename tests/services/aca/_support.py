@@ -40,7 +40,7 @@ from scms.services.common.task_tables import jobs
 from scms.services.la import LaApps
 
 from ..la._support import PLV_ROUTE, build_la, expected_plv, own_database
-from ..ra._support import FakeClock
+from ..ra._support import FakeClock, trust_report
 
 BATCH = "/v1/certificate-requests"
 THREADS = RunnerSettings(cpu_workers=0, concurrency=2, poll_interval_s=0.05, lease_s=60.0, retry_delay_s=0.0)
@@ -84,7 +84,8 @@ def build_stack(deployment: Deployment, database_url: str, *, runner: RunnerSett
                 clock: FakeClock | None = None) -> Stack:
     clock = clock or FakeClock()
     las = {which: build_la(deployment, which, database_url, clock) for which in ("la1", "la2")}
-    aca = create_aca_app(deployment, clock=clock, database_url=own_database(database_url, "aca"), runner=runner)
+    aca = create_aca_app(deployment, clock=clock, database_url=own_database(database_url, "aca"), runner=runner,
+                         verified=trust_report(deployment))
     return Stack(deployment, clock, las, aca)
 
 

@@ -14,7 +14,7 @@ from scms.deployment import Deployment
 from scms.services.la import LaApps, create_la_app
 from scms.services.la.tables import chains
 
-from ..ra._support import FakeClock
+from ..ra._support import FakeClock, trust_report
 
 TOKENS = {"la1": b"release-token-of-la1-0123456789", "la2": b"release-token-of-la2-9876543210"}
 PLV_ROUTE = "/v1/pre-linkage-values"
@@ -34,7 +34,7 @@ def own_database(url: str, which: str) -> str:
 
 def build_la(deployment: Deployment, which: str, database_url: str, clock: FakeClock) -> LaApps:
     return create_la_app(deployment, which, clock=clock, database_url=own_database(database_url, which),
-                         release_token=TOKENS[which])
+                         release_token=TOKENS[which], verified=trust_report(deployment))
 
 
 def stored_seed(apps: LaApps, chain_id: bytes) -> tuple[int, bytes]:

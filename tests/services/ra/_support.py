@@ -8,6 +8,7 @@ from pathlib import Path
 
 from scms.crypto import SoftwareKey
 from scms.deployment import Deployment, DeploymentConfig, load_deployment
+from scms.deployment.verification import TrustReport, verify_deployment
 from scms.dot2.time import Time32
 from scms.manager import init_deployment
 
@@ -18,6 +19,18 @@ INIT_TIME32 = Time32.from_datetime(INIT_TIME)
 def make_deployment(directory: Path, config: DeploymentConfig | None = None) -> Deployment:
     init_deployment(directory, config or DeploymentConfig(), INIT_TIME32)
     return load_deployment(directory)
+
+
+_REPORTS: dict[Path, TrustReport] = {}
+
+
+def trust_report(deployment: Deployment) -> TrustReport:
+    """The deployment verified once for every component (at an hour after init), for fixtures that build its
+    components again and again (`verified=`); tests of start-up itself let the factory verify."""
+    root = deployment.layout.root
+    if root not in _REPORTS:
+        _REPORTS[root] = verify_deployment(root, Time32(INIT_TIME32 + 3600))
+    return _REPORTS[root]
 
 
 def operator_token(deployment: Deployment) -> str:

@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from scms.deployment import Deployment
+from scms.deployment.verification import TrustReport
 from scms.services.aca.api import aca_router
 from scms.services.aca.flows import issue_job, warm_up_job
 from scms.services.aca.service import WARM_UP_KIND, AcaService
@@ -28,6 +29,7 @@ from scms.services.common import (
     database_check,
     migrate_to_head,
     migrations_check,
+    require_verified,
 )
 from scms.services.common.tasks import Clock, utc_now
 
@@ -41,8 +43,10 @@ class AcaApps(NamedTuple):
 
 
 def create_aca_app(deployment: Deployment, *, clock: Clock = utc_now, database_url: str | None = None,
-                   runner: RunnerSettings | None = None) -> AcaApps:
-    """The ACA's app; `database_url` overrides `[aca] database_url`, `runner` the job runner (`default_runner`)."""
+                   runner: RunnerSettings | None = None, verified: TrustReport | None = None) -> AcaApps:
+    """The ACA's app; `database_url` overrides `[aca] database_url`, `runner` the job runner (`default_runner`).
+    The deployment is verified first (`require_verified`; `verified`: a report that did it already)."""
+    require_verified(deployment, "aca", clock, verified)
     settings = AcaSettings.from_deployment(deployment, database_url=database_url, runner=runner)
     engine = create_database_engine(settings.database)
     migrate_to_head(engine, "aca")

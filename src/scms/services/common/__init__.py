@@ -9,7 +9,8 @@
   (the in-process runner of the embedded default).
 - Between components: `PeerClient` (timeouts, retries on connection errors, `PeerError`).
 - Own JSON routes: `bearer_guard` (a bearer token compared in constant time; 401, fails closed).
-- Trust: `VerifiedChains` (certificate chains verified once, remembered within their validity).
+- Trust: `require_verified` (a component starts only on a deployment that verifies), `VerifiedChains`
+  (certificate chains verified once, remembered within their validity).
 - Settings: `AppSettings`, `DatabaseSettings`, `RunnerSettings`, `PeerSettings`, `TlsSettings`, `ErrorMode`.
 """
 
@@ -30,6 +31,7 @@ from scms.services.common.settings import (
     RunnerSettings,
     TlsSettings,
 )
+from scms.services.common.startup_trust import require_verified
 from scms.services.common.task_store import Job, JobStore, Lease, enqueue
 from scms.services.common.task_tables import JobState
 from scms.services.common.tasks import Handler, InProcessRunner, JobContext, JobRunner, create_runner
@@ -73,5 +75,6 @@ __all__ = [
     "peer_error_code",
     "pending_chains",
     "require_head",
+    "require_verified",
     "serve",
 ]

@@ -20,6 +20,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from scms.deployment import Deployment
+from scms.deployment.verification import TrustReport
 from scms.services.common import (
     ErrorMode,
     PeerClient,
@@ -28,6 +29,7 @@ from scms.services.common import (
     database_check,
     migrate_to_head,
     migrations_check,
+    require_verified,
 )
 from scms.services.common.tasks import Clock, utc_now
 from scms.services.eca.api import eca_router
@@ -70,8 +72,11 @@ def create_eca_app(
     transport_to_ra: httpx.AsyncBaseTransport | None = None,
     clock: Clock = utc_now,
     database_url: str | None = None,
+    verified: TrustReport | None = None,
 ) -> EcaApps:
-    """The ECA's app (database migrated, key loaded); `database_url` overrides `[eca] database_url`."""
+    """The ECA's app (database migrated, key loaded); `database_url` overrides `[eca] database_url`. The
+    deployment is verified first (`require_verified`; `verified`: a report that did it already)."""
+    require_verified(deployment, "eca", clock, verified)
     settings = EcaSettings.from_deployment(deployment, database_url=database_url)
     issuer = EcaIssuer.from_deployment(deployment)
     engine = create_database_engine(settings.database)

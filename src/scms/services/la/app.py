@@ -15,12 +15,14 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from scms.deployment import Deployment
+from scms.deployment.verification import TrustReport
 from scms.services.common import (
     create_component_app,
     create_database_engine,
     database_check,
     migrate_to_head,
     migrations_check,
+    require_verified,
 )
 from scms.services.common.tasks import Clock, utc_now
 from scms.services.la.api import la_router
@@ -42,9 +44,12 @@ class LaApps(NamedTuple):
 
 
 def create_la_app(deployment: Deployment, which: str = "la1", *, clock: Clock = utc_now,
-                  database_url: str | None = None, release_token: bytes | None = None) -> LaApps:
+                  database_url: str | None = None, release_token: bytes | None = None,
+                  verified: TrustReport | None = None) -> LaApps:
     """The app of LA `which` ("la1" or "la2"); `database_url` overrides `[laN] database_url`, `release_token` the
-    deployment's seed-release token."""
+    deployment's seed-release token. The deployment is verified first (`require_verified`; `verified`: a report
+    that did it already)."""
+    require_verified(deployment, which, clock, verified)
     settings = LaSettings.from_deployment(deployment, which, database_url=database_url, release_token=release_token)
     engine = create_database_engine(settings.database)
     migrate_to_head(engine, _CHAIN)

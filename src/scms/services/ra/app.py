@@ -24,6 +24,7 @@ from fastapi import APIRouter, FastAPI
 from sqlalchemy import Engine
 
 from scms.deployment import Deployment
+from scms.deployment.verification import TrustReport
 from scms.services.common import (
     ErrorMode,
     RunnerSettings,
@@ -31,6 +32,7 @@ from scms.services.common import (
     create_database_engine,
     database_check,
     migrate_to_head,
+    require_verified,
 )
 from scms.services.common.health import migrations_check
 from scms.services.common.tasks import Clock, utc_now
@@ -84,9 +86,12 @@ def create_ra_app(
     runner: RunnerSettings | None = None,
     generation: GenerationSettings | None = None,
     transports: Mapping[str, httpx.AsyncBaseTransport] | None = None,
+    verified: TrustReport | None = None,
 ) -> RaApps:
     """The RA's public and internal apps (the database migrated to head); `database_url` overrides `[ra]`.
-    `runner`, `generation` and `transports` (to la1, la2, aca, eca by name) go to the certificate side."""
+    `runner`, `generation` and `transports` (to la1, la2, aca, eca by name) go to the certificate side. The
+    deployment is verified first (`require_verified`; `verified`: a report that did it already)."""
+    require_verified(deployment, "ra", clock, verified)
     settings = RaSettings.from_deployment(deployment, database_url=database_url)
     engine = create_database_engine(settings.database)
     migrate_to_head(engine, "ra")

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from scms.deployment import Deployment, load_deployment
+from scms.deployment.verification import TrustError, verify_deployment
 from scms.dot2.certificate import Certificate
 from scms.dot2.crl import verify_crl
 from scms.dot2.errors import ErrorCode, Ieee1609Error
@@ -130,14 +131,21 @@ async def test_the_ctl_zip_holds_every_ctl_from_the_number_asked(deployment: Dep
 
 async def test_the_published_files_are_checked_at_start(deployment: Deployment, tmp_path: Path,
                                                         clock: FakeClock) -> None:
-    """A tampered CRL stops the RA at start rather than being served to devices."""
+    """A tampered CRL stops the RA at start rather than being served to devices: the deployment's verification names
+    the file; a CRL tampered with after a verification (handed in as `verified`) fails the RA's own check."""
     copy = tmp_path / "copy"
     shutil.copytree(deployment.layout.root, copy)
+    report = verify_deployment(copy, clock.time32, key_owners=("ra",))
     tampered = load_deployment(copy)
     entry = tampered.manifest.crls[0]
     data = bytearray((copy / entry.file).read_bytes())
     data[-1] ^= 1
     (copy / entry.file).write_bytes(bytes(data))
-    with pytest.raises(Ieee1609Error) as raised:
+    with pytest.raises(TrustError) as refused:
         create_ra_app(load_deployment(copy), clock=clock, database_url=f"sqlite:///{tmp_path / 'ra.db'}")
+    assert refused.value.artifact == entry.file and refused.value.code in ("400-43", "400-42")
+    assert not (tmp_path / "ra.db").exists()                    # refused before the database was opened
+    with pytest.raises(Ieee1609Error) as raised:
+        create_ra_app(load_deployment(copy), clock=clock, database_url=f"sqlite:///{tmp_path / 'ra.db'}",
+                      verified=report)
     assert raised.value.error in (ErrorCode.FAILED_SIGNATURE_VERIFICATION, ErrorCode.FAILED_PARSING)
