@@ -1,9 +1,9 @@
 """The embedded default (DESIGN "Runtime"): every component of one deployment in one process, one ASGI app.
 
-`open_embedded(directory)` checks the deployment (`verify_deployment`: a missing trust anchor, a broken chain, a
-key file open to others stops start-up with a `TrustError` naming it) and builds each component from it, each with
-its own database (by default `<component>/data/<component>.sqlite` under the directory; `[<component>]
-database_url` names another):
+`open_embedded(directory)` checks the deployment once for all the served components (`verify_deployment`: a missing
+trust anchor, a broken chain, a key file open to others stops start-up with a `TrustError` naming it; the report is
+handed to each factory's `require_verified`) and builds each component from it, each with its own database (by
+default `<component>/data/<component>.sqlite` under the directory; `[<component>] database_url` names another):
 
     la1, la2   create_la_app                 mounted at /la1, /la2
     aca        create_aca_app                mounted at /aca; its job runner issues in a process pool
@@ -22,7 +22,7 @@ it calls. `serve` (scms.services.common) runs the app; `close()` disposes of eve
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -75,7 +75,7 @@ class EmbeddedScms:
     aca: AcaApps
     las: dict[str, LaApps]
     report: TrustReport | None = None
-    """What `verify_deployment` checked at start (None when built without it)."""
+    """What `verify_deployment` checked at start for every served component (None: each factory verified alone)."""
 
     @property
     def engines(self) -> dict[str, Engine]:
@@ -93,12 +93,15 @@ class EmbeddedScms:
             engine.dispose()
 
 
-def build_embedded(deployment: Deployment, *, clock: Clock = utc_now,
-                   settings: EmbeddedSettings | None = None) -> EmbeddedScms:
-    """Every component of `deployment` (databases migrated, keys loaded), wired in-process and mounted."""
+def build_embedded(deployment: Deployment, *, clock: Clock = utc_now, settings: EmbeddedSettings | None = None,
+                   verified: TrustReport | None = None) -> EmbeddedScms:
+    """Every component of `deployment` (databases migrated, keys loaded), wired in-process and mounted.
+
+    Each factory verifies the deployment first (`require_verified`); `verified`, a report that checked every served
+    component's keys (`open_embedded` makes one), spares the five verifications."""
     settings = settings or EmbeddedSettings()
-    las = {which: create_la_app(deployment, which, clock=clock) for which in ("la1", "la2")}
-    aca = create_aca_app(deployment, clock=clock, runner=settings.aca_runner)
+    las = {which: create_la_app(deployment, which, clock=clock, verified=verified) for which in ("la1", "la2")}
+    aca = create_aca_app(deployment, clock=clock, runner=settings.aca_runner, verified=verified)
     to_eca = DeferredAppTransport()
     peers: dict[str, httpx.AsyncBaseTransport] = {
         "la1": httpx.ASGITransport(app=las["la1"].app),
@@ -107,12 +110,13 @@ def build_embedded(deployment: Deployment, *, clock: Clock = utc_now,
         "eca": to_eca,
     }
     ra = create_ra_app(deployment, clock=clock, runner=settings.ra_runner, generation=settings.generation,
-                       transports=peers)
-    eca = create_eca_app(deployment, transport_to_ra=httpx.ASGITransport(app=ra.internal), clock=clock)
+                       transports=peers, verified=verified)
+    eca = create_eca_app(deployment, transport_to_ra=httpx.ASGITransport(app=ra.internal), clock=clock,
+                         verified=verified)
     to_eca.connect(eca.internal)
     app = mount_components({"/la1": las["la1"].app, "/la2": las["la2"].app, "/aca": aca.app,
                             "/eca": eca.public, "/ra": ra.public})
-    return EmbeddedScms(deployment, app, ra, eca, aca, las)
+    return EmbeddedScms(deployment, app, ra, eca, aca, las, verified)
 
 
 def open_embedded(directory: Path, *, clock: Clock = utc_now, settings: EmbeddedSettings | None = None
@@ -125,4 +129,4 @@ def open_embedded(directory: Path, *, clock: Clock = utc_now, settings: Embedded
     deployment = load_deployment(directory)
     leap = LeapSeconds.fixed(deployment.global_policy.parameters.leap_seconds)
     report = verify_deployment(directory, Time32.from_datetime(clock(), leap), key_owners=EMBEDDED_COMPONENTS)
-    return replace(build_embedded(deployment, clock=clock, settings=settings), report=report)
+    return build_embedded(deployment, clock=clock, settings=settings, verified=report)
