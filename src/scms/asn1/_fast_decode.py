@@ -24,6 +24,7 @@ from asn1tools.codecs import constraints_checker as _chk
 from asn1tools.codecs import oer as _oer
 
 from scms.asn1._harden import MAX_NESTING
+from scms.asn1._node_kinds import node_kind
 
 __all__: list[str] = []
 
@@ -100,29 +101,17 @@ class _Builder:
         return self._built[key]
 
     def _make(self, node: Any, checker: Any) -> Decode:
-        if isinstance(node, _oer.Recursive):
-            return self._recursive(node, checker)
-        if isinstance(node, _oer.MembersType):
-            return self._members(node, checker)
-        if isinstance(node, _oer.Choice):
-            return self._choice(node, checker)
-        if isinstance(node, _oer.ArrayType):
-            return self._array(node, checker)
-        if isinstance(node, _oer.Integer):
-            return _integer(node, checker)
-        if isinstance(node, _oer.OctetString):
-            return _octets(node, checker)
-        if isinstance(node, _oer.BitString):
-            return _bits(node, checker)
-        if isinstance(node, _oer.Enumerated):
+        kind = node_kind(node)
+        composite = {"recursive": self._recursive, "members": self._members, "choice": self._choice,
+                     "array": self._array}.get(kind or "")
+        if composite is not None:
+            return composite(node, checker)
+        leaf = {"integer": _integer, "octets": _octets, "bits": _bits, "string": _string}.get(kind or "")
+        if leaf is not None:
+            return leaf(node, checker)
+        if kind == "enumerated":
             return _enumerated(node)
-        if isinstance(node, _oer.Boolean):
-            return _boolean
-        if isinstance(node, _oer.Null):
-            return _null
-        if isinstance(node, _oer.KnownMultiplierStringType) and node.ENCODING in ("ascii", "utf-8"):
-            return _string(node, checker)
-        return _unsure
+        return {"boolean": _boolean, "null": _null}.get(kind or "", _unsure)
 
     def _recursive(self, node: Any, checker: Any) -> Decode:
         inner_checker = checker.inner if isinstance(checker, _chk.Recursive) else checker

@@ -25,6 +25,7 @@ from asn1tools.codecs import oer as _oer
 
 from scms.asn1 import _schema
 from scms.asn1._harden import MAX_NESTING
+from scms.asn1._node_kinds import node_kind
 from scms.asn1.encoded import Encoded
 
 __all__: list[str] = []
@@ -87,29 +88,18 @@ class _Builder:
         return self._built[key]
 
     def _make(self, node: Any, checker: Any, schema: _schema.Node, passes: frozenset[str]) -> Encode:
-        if isinstance(node, _oer.Recursive):
+        kind = node_kind(node)
+        if kind == "recursive":
             return self._recursive(node, checker, schema)
-        if isinstance(node, _oer.MembersType):
-            return self._members(node, checker, schema, passes)
-        if isinstance(node, _oer.Choice):
-            return self._choice(node, checker, schema, passes)
-        if isinstance(node, _oer.ArrayType):
-            return self._array(node, checker, schema, passes)
-        if isinstance(node, _oer.Integer):
-            return _integer(node, checker)
-        if isinstance(node, _oer.OctetString):
-            return _octets(node, checker)
-        if isinstance(node, _oer.BitString):
-            return _bits(node, checker)
-        if isinstance(node, _oer.Enumerated):
+        composite = {"members": self._members, "choice": self._choice, "array": self._array}.get(kind or "")
+        if composite is not None:
+            return composite(node, checker, schema, passes)
+        leaf = {"integer": _integer, "octets": _octets, "bits": _bits, "string": _string}.get(kind or "")
+        if leaf is not None:
+            return leaf(node, checker)
+        if kind == "enumerated":
             return _enumerated(node)
-        if isinstance(node, _oer.Boolean):
-            return _boolean
-        if isinstance(node, _oer.Null):
-            return _null
-        if isinstance(node, _oer.KnownMultiplierStringType) and type(node).__name__ in _STRINGS:
-            return _string(node, checker)
-        return _bail
+        return {"boolean": _boolean, "null": _null}.get(kind or "", _bail)
 
     def _recursive(self, node: Any, checker: Any, schema: _schema.Node) -> Encode:
         inner_checker = checker.inner if isinstance(checker, _chk.Recursive) else checker
@@ -348,9 +338,6 @@ def _boolean(value: Any, out: bytearray) -> None:
 def _null(value: Any, out: bytearray) -> None:
     if value is not None:
         raise _BAIL
-
-
-_STRINGS = frozenset({"IA5String", "VisibleString", "PrintableString", "NumericString", "UTF8String"})
 
 
 def _string(node: Any, checker: Any) -> Encode:
