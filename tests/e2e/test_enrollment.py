@@ -8,8 +8,6 @@ shown to sign for the certificate's key."""
 from __future__ import annotations
 
 import hashlib
-import queue
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,9 +27,10 @@ from scms.dot2.permissions import PsidGroupPermissions, PsidSspRange
 from scms.dot2.time import LeapSeconds, Time32
 from scms.protocol.ctl_trust import verify_first_ctl
 from scms.protocol.ee_eca import CanonicalIdentity, build_enrollment_request, read_enrollment_response
-from scms.services.common import mount_components, serve
+from scms.services.common import mount_components
 from scms.services.eca import create_eca_app
 from scms.services.ra import canonical_id, create_ra_app
+from serving import served
 
 
 @dataclass(frozen=True)
@@ -59,18 +58,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     deployment = load_deployment(directory)
     ra = create_ra_app(deployment)
     eca = create_eca_app(deployment, transport_to_ra=httpx.ASGITransport(app=ra.internal))
-    app = mount_components({"/ra": ra.public, "/eca": eca.public})
-    started: queue.Queue[str] = queue.Queue()
-    stop = threading.Event()
-    thread = threading.Thread(target=serve, args=(app,),
-                              kwargs={"port": 0, "on_started": started.put, "stop": stop, "log_level": "warning"})
-    thread.start()
-    try:
-        yield Server(started.get(timeout=30), deployment, init_seconds)
-    finally:
-        stop.set()
-        thread.join(timeout=30)
-    assert not thread.is_alive()
+    with served(mount_components({"/ra": ra.public, "/eca": eca.public})) as url:
+        yield Server(url, deployment, init_seconds)
 
 
 @pytest.fixture

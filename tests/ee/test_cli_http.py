@@ -6,10 +6,8 @@ exit code."""
 
 from __future__ import annotations
 
-import queue
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,9 +19,10 @@ from typer.testing import CliRunner
 from scms.cli import app as scms_cli
 from scms.deployment import Deployment, load_deployment
 from scms.ee.state import DeviceState
-from scms.services.common import mount_components, serve
+from scms.services.common import mount_components
 from scms.services.eca import create_eca_app
 from scms.services.ra import create_ra_app
+from serving import served
 
 SCMS = Path(sys.executable).with_name("scms")
 
@@ -43,17 +42,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     deployment = load_deployment(directory)
     ra = create_ra_app(deployment)
     eca = create_eca_app(deployment, transport_to_ra=httpx.ASGITransport(app=ra.internal))
-    started: queue.Queue[str] = queue.Queue()
-    stop = threading.Event()
-    thread = threading.Thread(target=serve, args=(mount_components({"/ra": ra.public, "/eca": eca.public}),),
-                              kwargs={"port": 0, "on_started": started.put, "stop": stop, "log_level": "warning"})
-    thread.start()
-    try:
-        yield Server(started.get(timeout=30), directory, deployment)
-    finally:
-        stop.set()
-        thread.join(timeout=30)
-    assert not thread.is_alive()
+    with served(mount_components({"/ra": ra.public, "/eca": eca.public})) as url:
+        yield Server(url, directory, deployment)
 
 
 def scms(*args: str | Path, code: int = 0) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import queue
-import threading
 from collections.abc import AsyncIterator, Iterator
 
 import httpx
@@ -17,8 +15,8 @@ from scms.services.common import (
     PeerSettings,
     mount_components,
     peer_error_code,
-    serve,
 )
+from serving import served
 
 from ._demo_app import Calls, Part, demo_app
 
@@ -39,17 +37,8 @@ def server() -> Iterator[Server]:
         "/ra": demo_app(AppSettings(max_body_bytes=4096), calls, lifecycle=(Part("ra runner", log),)),
         "/eca": demo_app(AppSettings(), lifecycle=(Part("eca runner", log),)),
     })
-    started: queue.Queue[str] = queue.Queue()
-    stop = threading.Event()
-    thread = threading.Thread(target=serve, args=(app,),
-                              kwargs={"port": 0, "on_started": started.put, "stop": stop, "log_level": "warning"})
-    thread.start()
-    try:
-        yield Server(started.get(timeout=20), log, calls)
-    finally:
-        stop.set()
-        thread.join(timeout=20)
-    assert not thread.is_alive()
+    with served(app, timeout=20) as url:
+        yield Server(url, log, calls)
     assert log == ["start ra runner", "start eca runner", "stop eca runner", "stop ra runner"]
 
 
