@@ -1,4 +1,4 @@
-"""The RA's tables for certificates (migration `ra_0002_authorization`), in the RA's metadata.
+"""The RA's tables for certificates (migrations `ra_0002_authorization`, `ra_0003_downloads`), in the RA's metadata.
 
     ra_authorization_requests  one row per accepted EeRaCertRequestSpdu, keyed by its request hash: who asked
                                (enrollment certificate, device), what was planned (authorization set, template,
@@ -13,6 +13,9 @@
                                non-butterfly request (i = 0)
     ra_successor_requests      one row per accepted successor enrollment request: the inner request forwarded
                                to the ECA and, once answered, the ECA's response (or its 1609.2.1 error)
+    ra_download_requests       one row per admitted download request (migration `ra_0003_downloads`): the
+                               enrollment certificate that signed it and its generationTime, what download-maxReqs
+                               and download-minWait count (scms.services.ra.download_log)
 
 Times are Time32 integers (TAI seconds since 2004); hashes are raw octets. No private key is stored; the butterfly
 expansion keys are (they link a device's certificates: never in logs or reprs).
@@ -35,7 +38,14 @@ from sqlalchemy import (
 
 from scms.services.ra.tables import RA_METADATA
 
-__all__ = ["authorization_items", "authorization_requests", "download_files", "linkage_chains", "successor_requests"]
+__all__ = [
+    "authorization_items",
+    "authorization_requests",
+    "download_files",
+    "download_requests",
+    "linkage_chains",
+    "successor_requests",
+]
 
 authorization_requests = Table(
     "ra_authorization_requests",
@@ -126,4 +136,13 @@ successor_requests = Table(
     Column("finished_at", BigInteger),
     CheckConstraint("state IN ('accepted', 'complete', 'refused')", name="ck_ra_successor_state"),
     Index("ix_ra_successor_requests_limits", "enrollment_id", "generation_time"),
+)
+
+download_requests = Table(
+    "ra_download_requests",
+    RA_METADATA,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("enrollment_id", LargeBinary(8), nullable=False),
+    Column("generation_time", BigInteger, nullable=False),
+    Index("ix_ra_download_requests_limits", "enrollment_id", "generation_time"),
 )

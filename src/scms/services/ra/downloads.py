@@ -7,6 +7,8 @@ authenticated download request and the two answers that are not a file.
    download-maxAge, 400-712) and names an enrollment certificate of a registered device that is not blocked
    (400-40, 400-21, 400-20);
 3. a filename in the query must be the header's (400-42), and it must name a file of this endpoint (400-42);
+4. the enrollment certificate is within download-maxReqs (400-75) and download-minWait (400-76), and the request
+   is recorded (`scms.services.ra.download_log`);
 then `check_owner`: the request it names was made by that same enrollment certificate (400-62, invalid enrollment
 certificate: it is not the one this file is for).
 
@@ -51,7 +53,7 @@ class Download:
 
 def open_download(service: RaService, header: str | None, query_filename: str | None,
                   kinds: tuple[FileKind, ...]) -> Download:
-    """Steps 1-3 of the module docstring."""
+    """Steps 1-4 of the module docstring."""
     if header is None:
         raise Ieee1609Error(ErrorCode.FAILED_PARSING, f"a download needs the {AUTHORIZATION_HEADER} header")
     requester = Requester(service.enrollment_chains, service.devices)
@@ -62,6 +64,7 @@ def open_download(service: RaService, header: str | None, query_filename: str | 
     named = parse_download_filename(request.filename)
     if named.kind not in kinds:
         raise Ieee1609Error(ErrorCode.FAILED_PARSING, f"{request.filename[:40]!r} is not a file of this endpoint")
+    service.downloads.admit(request.enrollment_id, request.generation_time, service.download_limits)
     return Download(request, named)
 
 

@@ -24,6 +24,7 @@ from scms.services.common import JobRunner, JobStore, VerifiedChains
 from scms.services.common.tasks import Clock
 from scms.services.ra.authorization_store import AuthorizationStore, RaLimits
 from scms.services.ra.devices import DeviceStore
+from scms.services.ra.download_log import DownloadLog
 from scms.services.ra.issuing_settings import PEERS, IssuingSettings
 from scms.services.ra.peers import RaPeers
 from scms.services.ra.successor_store import SuccessorStore
@@ -55,6 +56,7 @@ class RaService:
     requests: AuthorizationStore
     items: WorkItemStore
     successors: SuccessorStore
+    downloads: DownloadLog
     jobs: JobStore
     peers: RaPeers
     clock: Clock
@@ -68,6 +70,11 @@ class RaService:
     def limits(self) -> RaLimits:
         parameters = self.settings.parameters
         return RaLimits(max_reqs=parameters.ra_max_reqs, min_wait=parameters.ra_min_wait)
+
+    @property
+    def download_limits(self) -> RaLimits:
+        parameters = self.settings.parameters
+        return RaLimits(max_reqs=parameters.download_max_reqs, min_wait=parameters.download_min_wait)
 
     def receiver(self, check_enrollment: EnrollmentCheck) -> RaReceiver:
         """What opens an EE request, with the verdict on its enrollment certificate."""
@@ -110,6 +117,7 @@ def create_ra_service(deployment: Deployment, engine: Engine, devices: DeviceSto
         requests=AuthorizationStore(engine),
         items=WorkItemStore(engine),
         successors=SuccessorStore(engine),
+        downloads=DownloadLog(engine),
         jobs=JobStore(engine),
         peers=RaPeers(peers, given),
         clock=clock,

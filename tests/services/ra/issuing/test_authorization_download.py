@@ -3,6 +3,8 @@ request may download its files; every refusal with its `Ieee-1609.2.1-Error`; wh
 
 from __future__ import annotations
 
+import dataclasses
+
 import httpx
 import pytest
 
@@ -11,6 +13,7 @@ from scms.protocol.download_files import batch_filename, certificate_filename, e
 from scms.protocol.ee_ra_ack import read_cert_ack
 from scms.protocol.ee_ra_download import AUTHORIZATION_HEADER
 
+from .._support import FakeClock
 from ._scms import (
     AUTHORIZATION,
     COER,
@@ -85,3 +88,29 @@ async def test_names_of_nothing_are_a_bare_404(http: httpx.AsyncClient, made: tu
         response = await http.get(AUTHORIZATION, headers=ee.download_header(missing))
         assert (response.status_code, response.content) == (404, b""), missing
         assert "Retry-After" not in response.headers and "Ieee-1609.2.1-Error" not in response.headers
+
+
+async def test_download_max_reqs_and_min_wait_per_enrollment_certificate(
+        shared: Scms, module_clock: FakeClock, http: httpx.AsyncClient) -> None:
+    service = shared.ra.service
+    saved = service.settings
+    parameters = saved.parameters.model_copy(update={"download_max_reqs": 3, "download_min_wait": 60})
+    service.settings = dataclasses.replace(saved, parameters=parameters)
+    try:
+        ee, other = await enrolled_device(shared, http), await enrolled_device(shared, http)
+        data, secrets = ee.identification_request(encrypted=False)
+        assert (await http.post(AUTHORIZATION, content=data, headers=COER)).status_code == 200
+        await run_due_jobs(shared)
+        name = certificate_filename(secrets.request_hash)
+        assert (await http.get(AUTHORIZATION, headers=ee.download_header(name))).status_code == 200
+        module_clock.advance(30)
+        assert_refused(await http.get(AUTHORIZATION, headers=ee.download_header(name)), "400-76")
+        assert_refused(await http.get(AUTHORIZATION, headers=other.download_header(name)), "400-62")  # own count
+        module_clock.advance(31)
+        assert (await http.get(AUTHORIZATION, headers=ee.download_header(name))).status_code == 200
+        module_clock.advance(61)
+        assert (await http.get(AUTHORIZATION, headers=ee.download_header(name))).status_code == 200
+        module_clock.advance(61)
+        assert_refused(await http.get(AUTHORIZATION, headers=ee.download_header(name)), "400-75")
+    finally:
+        service.settings = saved
