@@ -70,16 +70,16 @@ def test_a_batch_interrupted_half_way_is_downloaded_again(tmp_path, scms: MiniSc
     device = _device(tmp_path, scms, clock)
     device.enroll()
     record = device.request(periods=2)
-    real_write_key = state_files.write_key
+    real_write_key = DeviceState.write_key
     written: list[str] = []
 
-    def write_key(path, key):
+    def write_key(state, relative, key):
         if len(written) == 3:                 # batch 1 (2 keys) stored, then one key of batch 2
             raise Crash
-        written.append(str(path))
-        real_write_key(path, key)
+        written.append(relative)
+        return real_write_key(state, relative, key)
 
-    monkeypatch.setattr("scms.ee.state.requests.write_key", write_key)
+    monkeypatch.setattr(DeviceState, "write_key", write_key)
     with pytest.raises(Crash):
         device.download()
     monkeypatch.undo()

@@ -1,7 +1,7 @@
 """`Device`: a device state directory and a driver, doing what a device does, one method per step; every result is
 written to the directory before the method returns (docs/api-ee.md).
 
-    device = Device.create(path, "obu", driver=SyncDriver(transport))   # or Device.open(path)
+    device = Device.create(path, "obu", driver=SyncDriver(transport))   # or Device.open(path), Device.in_memory("obu")
     device.register(operator_url, token)       # DCM: canonical key registered, policy files fetched
     device.bootstrap(anchor_ctl)               # CTLs, CCF, RA certificate, composite CRL, verified
     device.enroll()                            # enrollment certificate from the ECA
@@ -98,6 +98,11 @@ class Device:
         return cls(DeviceState.create(Path(directory), _device_type(device_type)), driver)
 
     @classmethod
+    def in_memory(cls, device_type: str, *, driver: SyncDriver | None = None, name: str = "device") -> Device:
+        """A new device ("obu" or "rsu") whose state is kept in memory only (a simulated device, the fleet's)."""
+        return cls(DeviceState.in_memory(_device_type(device_type), name), driver)
+
+    @classmethod
     def open(cls, directory: Path | str, *, driver: SyncDriver | None = None) -> Device:
         return cls(DeviceState.open(Path(directory)), driver)
 
@@ -143,7 +148,7 @@ class Device:
         """Fetch and verify the trust material from `anchor_ctl` (the first time; later the stored anchor)."""
         anchor = anchor_ctl if anchor_ctl is not None else self.state.anchor_ctl()
         if anchor is None:
-            raise StateError(f"{self.state.directory}: the first bootstrap needs the anchor CTL (out of band)")
+            raise StateError(f"{self.state.where}: the first bootstrap needs the anchor CTL (out of band)")
         expected, series = self._expected_series(), parse_ctl(anchor).series_id.hex()
         if expected is not None and series != expected:
             raise StateError(f"the anchor CTL is of series {series}, the policy's is {expected}")
@@ -291,7 +296,7 @@ class Device:
         moment = self.now() if at is None else at
         usable = [c for c in self.certificates() if c.certificate.valid_at(moment) and c.certificate.permits(psid)]
         if not usable:
-            raise StateError(f"{self.state.directory}: no certificate for psid {psid} valid at {int(moment)}")
+            raise StateError(f"{self.state.where}: no certificate for psid {psid} valid at {int(moment)}")
         return min(usable, key=lambda c: (c.i is None, -(c.i or 0), c.j))
 
     # -- V2X messages ------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ last (`scms.ee.state.files`), so a crash at any point leaves the previous consis
     state = DeviceState.open(path)
     with state.change() as index: ...            # edit a copy; written (atomically) when the block ends
     state.enrollments / state.requests           # the enrollment certificates; the authorization requests
+    state = DeviceState.in_memory("OBU")         # the same, kept in memory (`scms.ee.state.store.MemoryStore`)
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ from scms.dot2.time import Time32
 from scms.ee.errors import StateError
 from scms.ee.flows.registration import DeviceType, Policies, Registration, parse_policies
 from scms.ee.state.enrollments import Enrollments
-from scms.ee.state.files import read_key, read_public, remove_leftovers, write_atomic, write_key
+from scms.ee.state.files import key_of, pem_of
 from scms.ee.state.index import INDEX_FORMAT, INDEX_FORMAT_VERSION, DeviceIndex, PolicyRecord, TrustRecord
 from scms.ee.state.requests import Requests
+from scms.ee.state.store import DirectoryStore, MemoryStore, Store
 from scms.ee.trust import TrustMaterial
 from scms.protocol.ctl import parse_ctl
 from scms.protocol.ee_eca import CanonicalIdentity
@@ -37,16 +39,17 @@ _CANONICAL_KEY = "canonical.key"
 
 
 class DeviceState:
-    """A device state directory, opened."""
+    """A device state directory (or store), opened."""
 
-    def __init__(self, directory: Path, index: DeviceIndex) -> None:
-        self.directory = directory
+    def __init__(self, store: Store, index: DeviceIndex) -> None:
+        self.store = store
+        self.where = store.where
         self._index = index
         self.enrollments = Enrollments(self)
         self.requests = Requests(self)
 
     def __repr__(self) -> str:
-        return f"DeviceState({str(self.directory)!r}, {self._index.device_type})"
+        return f"DeviceState({self.where!r}, {self._index.device_type})"
 
     @property
     def index(self) -> DeviceIndex:
@@ -56,14 +59,22 @@ class DeviceState:
     @classmethod
     def create(cls, directory: Path, device_type: DeviceType) -> DeviceState:
         """A new device of `device_type` with a fresh canonical key; refuses a directory that holds a device."""
-        directory = Path(directory)
-        if (directory / INDEX_FILE).exists():
-            raise StateError(f"{directory}: already holds a device ({INDEX_FILE})")
+        return cls.create_in(DirectoryStore(directory), device_type)
+
+    @classmethod
+    def in_memory(cls, device_type: DeviceType, name: str = "device") -> DeviceState:
+        """A new device kept in memory only (a simulated device: nothing is written to disk)."""
+        return cls.create_in(MemoryStore(name), device_type)
+
+    @classmethod
+    def create_in(cls, store: Store, device_type: DeviceType) -> DeviceState:
+        if store.exists(INDEX_FILE):
+            raise StateError(f"{store.where}: already holds a device ({INDEX_FILE})")
         key = SoftwareKey.generate()
-        write_key(directory / _CANONICAL_KEY, key)
+        store.write(_CANONICAL_KEY, pem_of(key), secret=True)
         index = DeviceIndex(device_type=device_type, canonical_key=_CANONICAL_KEY,
                             canonical_public_key=key.public_point.encode(compressed=True).hex())
-        state = cls(directory, index)
+        state = cls(store, index)
         state._write_index(index)
         return state
 
@@ -71,7 +82,8 @@ class DeviceState:
     def open(cls, directory: Path) -> DeviceState:
         """Open a device directory; StateError names what is missing or wrong. Leftovers of a crash are removed."""
         directory = Path(directory)
-        data = read_public(directory / INDEX_FILE)
+        store = DirectoryStore(directory)
+        data = store.read(INDEX_FILE)
         try:
             value = json.loads(data)
         except ValueError:
@@ -87,11 +99,11 @@ class DeviceState:
             first = error.errors()[0]
             where = ".".join(str(part) for part in first["loc"])
             raise StateError(f"{directory / INDEX_FILE}: {where}: {first['msg']}") from None
-        remove_leftovers(directory)
-        return cls(directory, index)
+        store.clean()
+        return cls(store, index)
 
     def _write_index(self, index: DeviceIndex) -> None:
-        write_atomic(self.directory / INDEX_FILE, (index.model_dump_json(indent=2) + "\n").encode())
+        self.store.write(INDEX_FILE, (index.model_dump_json(indent=2) + "\n").encode())
 
     @contextmanager
     def change(self) -> Iterator[DeviceIndex]:
@@ -103,8 +115,12 @@ class DeviceState:
 
     # -- files ---------------------------------------------------------------------------------------------------
     def write(self, relative: str, data: bytes, *, secret: bool = False) -> str:
-        write_atomic(self.directory / relative, data, secret=secret)
+        self.store.write(relative, data, secret=secret)
         return relative
+
+    def write_key(self, relative: str, key: SoftwareKey) -> str:
+        """A private key as PKCS#8 PEM (a secret file)."""
+        return self.write(relative, pem_of(key), secret=True)
 
     def write_versioned(self, folder: str, name: str, suffix: str, data: bytes) -> str:
         """A public file named by its content (`<folder>/<name>-<16 hex of SHA-256>.<suffix>`): a new version gets
@@ -114,26 +130,32 @@ class DeviceState:
     def prune(self, folder: str) -> None:
         """Delete the files of `folder` that the index no longer names (old versions)."""
         named = set(_named_files(self._index))
-        for path in (self.directory / folder).glob("*"):
-            if path.is_file() and str(path.relative_to(self.directory)) not in named:
-                path.unlink()
+        for name in self.store.files(folder):
+            if name not in named:
+                self.store.remove(name)
 
     def read(self, relative: str) -> bytes:
-        return read_public(self.directory / relative)
+        return self.store.read(relative)
+
+    def read_secret(self, relative: str) -> bytes:
+        return self.store.read_secret(relative)
+
+    def remove(self, relative: str) -> None:
+        self.store.remove(relative)
 
     def key(self, relative: str) -> SoftwareKey:
-        return read_key(self.directory / relative)
+        return key_of(self.store.read_secret(relative), f"{self.where}/{relative}")
 
     # -- identity, registration, policy, trust ---------------------------------------------------------------------
     def canonical_key(self) -> SoftwareKey:
         key = self.key(self._index.canonical_key)
         if key.public_point.encode(compressed=True).hex() != self._index.canonical_public_key:
-            raise StateError(f"{self.directory / self._index.canonical_key}: not the device's canonical key")
+            raise StateError(f"{self.where}/{self._index.canonical_key}: not the device's canonical key")
         return key
 
     def canonical_identity(self) -> CanonicalIdentity:
         if self._index.canonical_id is None:
-            raise StateError(f"{self.directory}: the device is not registered yet")
+            raise StateError(f"{self.where}: the device is not registered yet")
         return CanonicalIdentity(self._index.canonical_id, self.canonical_key())
 
     def save_registration(self, registration: Registration) -> None:
@@ -152,12 +174,12 @@ class DeviceState:
     def policies(self) -> Policies:
         record = self._index.policy
         if record is None:
-            raise StateError(f"{self.directory}: no policy files yet (register, or give them)")
+            raise StateError(f"{self.where}: no policy files yet (register, or give them)")
         try:
             return parse_policies(self.read(record.global_file), self.read(record.device_file),
                                   self._index.device_type)
         except ValueError as error:
-            raise StateError(f"{self.directory}: {error}") from None
+            raise StateError(f"{self.where}: {error}") from None
 
     def save_urls(self, urls: dict[str, str]) -> None:
         """Set component base URLs (they win over the global policy's)."""
@@ -167,7 +189,7 @@ class DeviceState:
     def url(self, component: str) -> str:
         found = self._index.urls.get(component)
         if found is None:
-            raise StateError(f"{self.directory}: no URL for the {component} (register, or give it)")
+            raise StateError(f"{self.where}: no URL for the {component} (register, or give it)")
         return found
 
     def save_trust(self, trust: TrustMaterial) -> None:
@@ -195,7 +217,7 @@ class DeviceState:
         """The stored trust material verified again at `now` (Ieee1609Error if it no longer verifies)."""
         record = self._index.trust
         if record is None:
-            raise StateError(f"{self.directory}: no trust material yet (bootstrap first)")
+            raise StateError(f"{self.where}: no trust material yet (bootstrap first)")
         return TrustMaterial.verify(
             self.read(record.anchor_ctl),
             [self.read(c) for c in record.ctls],

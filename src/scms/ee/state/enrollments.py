@@ -18,7 +18,6 @@ from scms.dot2.time import Time32
 from scms.ee.errors import StateError
 from scms.ee.flows.enrollment import PreparedEnrollment
 from scms.ee.flows.successor import PreparedSuccessor
-from scms.ee.state.files import write_key
 from scms.ee.state.index import EnrollmentRecord, PendingEnrollmentRecord
 from scms.protocol.ee_eca import EnrollmentResult
 from scms.protocol.ee_ra_ack import CertInfo
@@ -67,13 +66,13 @@ class Enrollments:
         """The newest enrollment certificate (StateError before the first enrollment)."""
         records = self._state.index.enrollments
         if not records:
-            raise StateError(f"{self._state.directory}: the device is not enrolled yet")
+            raise StateError(f"{self._state.where}: the device is not enrolled yet")
         return self._load(records[-1])
 
     def get(self, hashed_id8: str) -> StoredEnrollment:
         record = next((r for r in self._state.index.enrollments if r.hashed_id8 == hashed_id8), None)
         if record is None:
-            raise StateError(f"{self._state.directory}: no enrollment certificate {hashed_id8}")
+            raise StateError(f"{self._state.where}: no enrollment certificate {hashed_id8}")
         return self._load(record)
 
     def begin(self, prepared: PreparedEnrollment | PreparedSuccessor, now: Time32,
@@ -87,7 +86,7 @@ class Enrollments:
         if isinstance(prepared, PreparedSuccessor):
             inner = self._state.write(f"{folder}/{request_hash}.inner.oer", prepared.inner_request)
         key_file = f"{folder}/{request_hash}.key"
-        write_key(self._state.directory / key_file, prepared.key)
+        self._state.write_key(key_file, prepared.key)
         record = PendingEnrollmentRecord(
             kind="successor" if successor else "enrollment",
             request_hash=request_hash,
@@ -117,18 +116,18 @@ class Enrollments:
         with self._state.change() as index:
             pending = index.pending_enrollment
             if pending is None or pending.request_hash != info.request_hash.hex():
-                raise StateError(f"{self._state.directory}: no successor request {info.request_hash} in flight")
+                raise StateError(f"{self._state.where}: no successor request {info.request_hash} in flight")
             pending.next_dl_time = int(info.next_dl_time)
 
     def finish(self, result: EnrollmentResult, now: Time32) -> StoredEnrollment:
         """Store the certificate the request in flight obtained (it becomes current) and forget the request."""
         pending = self._state.index.pending_enrollment
         if pending is None:
-            raise StateError(f"{self._state.directory}: no enrollment request in flight")
+            raise StateError(f"{self._state.where}: no enrollment request in flight")
         name = result.certificate.hashed_id8().hex()
         certificate = self._state.write(f"enrollment/{name}.oer", result.certificate.data)
         key_file = f"enrollment/{name}.key"
-        write_key(self._state.directory / key_file, result.private_key)
+        self._state.write_key(key_file, result.private_key)
         record = EnrollmentRecord(hashed_id8=name, certificate=certificate, key=key_file,
                                   valid_until=int(result.certificate.validity.end), obtained_at=int(now),
                                   via="eca" if pending.kind == "enrollment" else "successor")
@@ -137,7 +136,7 @@ class Enrollments:
             index.pending_enrollment = None
         for leftover in (pending.request, pending.inner_request, pending.key):
             if leftover is not None:
-                (self._state.directory / leftover).unlink(missing_ok=True)
+                self._state.remove(leftover)
         return StoredEnrollment(record, result.certificate, result.private_key)
 
     def abandon(self) -> None:

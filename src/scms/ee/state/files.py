@@ -20,13 +20,13 @@ from scms.ee.errors import StateError
 
 __all__ = [
     "TEMP_MARK",
+    "key_of",
+    "pem_of",
     "private_dir",
-    "read_key",
     "read_public",
     "read_secret",
     "remove_leftovers",
     "write_atomic",
-    "write_key",
 ]
 
 TEMP_MARK = ".tmp-"
@@ -75,9 +75,10 @@ def write_atomic(path: Path, data: bytes, *, secret: bool = False) -> None:
     _sync_directory(path.parent)
 
 
-def write_key(path: Path, key: SoftwareKey) -> None:
-    """A private key as PKCS#8 PEM (unencrypted; mode 0600 in a 0700 directory, as the deployment's key files)."""
-    write_atomic(path, key.to_pkcs8_pem(), secret=True)
+def pem_of(key: SoftwareKey) -> bytes:
+    """A private key as stored: PKCS#8 PEM (unencrypted; a secret file, 0600 in a 0700 directory, as the
+    deployment's key files)."""
+    return key.to_pkcs8_pem()
 
 
 def read_public(path: Path) -> bytes:
@@ -96,11 +97,12 @@ def read_secret(path: Path) -> bytes:
         raise StateError(str(error)) from None
 
 
-def read_key(path: Path) -> SoftwareKey:
+def key_of(pem: bytes, where: str) -> SoftwareKey:
+    """The private key stored as `pem` (read from `where`, which the error names)."""
     try:
-        return SoftwareKey.from_pkcs8_pem(read_secret(path))
+        return SoftwareKey.from_pkcs8_pem(pem)
     except InvalidKey:
-        raise StateError(f"{path}: not a private key") from None
+        raise StateError(f"{where}: not a private key") from None
 
 
 def remove_leftovers(directory: Path) -> int:

@@ -20,7 +20,6 @@ from scms.ee.errors import StateError
 from scms.ee.flows.authorization import PreparedAuthorization
 from scms.ee.flows.download import DownloadedBatch, DownloadPlan
 from scms.ee.request_secrets import dump_request_secrets, load_request_secrets
-from scms.ee.state.files import read_secret, write_key
 from scms.ee.state.index import DownloadedRecord, RequestRecord
 from scms.protocol.ee_ra_ack import CertAck
 from scms.protocol.ee_ra_request import RequestSecrets
@@ -60,7 +59,7 @@ class Requests:
         found = [r for r in self._state.index.requests if r.request_hash.startswith(request_hash.lower())]
         if len(found) != 1:
             what = "no request" if not found else f"{len(found)} requests"
-            raise StateError(f"{self._state.directory}: {what} matching {request_hash!r}")
+            raise StateError(f"{self._state.where}: {what} matching {request_hash!r}")
         return found[0]
 
     def add(self, prepared: PreparedAuthorization, enrollment_id: str, now: Time32) -> RequestRecord:
@@ -91,13 +90,13 @@ class Requests:
         with self._state.change() as index:
             record = index.request(request_hash)
             if record is None:
-                raise StateError(f"{self._state.directory}: no request {request_hash}")
+                raise StateError(f"{self._state.where}: no request {request_hash}")
             record.first_i = None if ack.first_i is None else int(ack.first_i)
             record.next_dl_time = int(ack.next_dl_time)
 
     def secrets(self, record: RequestRecord) -> RequestSecrets:
         try:
-            return load_request_secrets(read_secret(self._state.directory / record.secrets))
+            return load_request_secrets(self._state.read_secret(record.secrets))
         except ValueError as error:
             raise StateError(f"{record.secrets}: {error}") from None
 
@@ -122,13 +121,13 @@ class Requests:
         for position, got in enumerate(batch.certificates):
             j = position if got.j is None else got.j
             self._state.write(f"{folder}/{j}.oer", got.certificate.data)
-            write_key(self._state.directory / f"{folder}/{j}.key", got.private_key)
+            self._state.write_key(f"{folder}/{j}.key", got.private_key)
             numbers.append(j)
         next_dl = None if batch.next_dl_time is None else int(batch.next_dl_time)
         with self._state.change() as index:
             record = index.request(request_hash)
             if record is None:
-                raise StateError(f"{self._state.directory}: no request {request_hash}")
+                raise StateError(f"{self._state.where}: no request {request_hash}")
             record.downloaded[name] = DownloadedRecord(directory=folder, j=numbers, next_dl_time=next_dl)
 
     def certificates(self, record: RequestRecord, i: int | None = None) -> tuple[StoredCertificate, ...]:
