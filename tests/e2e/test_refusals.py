@@ -186,3 +186,14 @@ def test_operator_api_needs_the_token(scms: Up, web: httpx.Client) -> None:
     assert web.post(REGISTRY, json=body).status_code == 401
     assert web.post(REGISTRY, json=body, headers={"Authorization": "Bearer " + "x" * 43}).status_code == 401
     assert web.get("/ra/registration/v1/policy/global").status_code == 401
+
+
+def test_internal_routes_are_not_on_the_public_port(scms: Up, web: httpx.Client) -> None:
+    """The RA's ways into the LAs (pre-linkage values) and the ACA (certificate requests) stay in-process: on the
+    public port they do not exist, while the components' health and the LAs' token-guarded seed release do."""
+    for path in ("/la1/v1/pre-linkage-values", "/la2/v1/pre-linkage-values", "/aca/v1/certificate-requests"):
+        answer = web.post(path, content=b"{}", headers={"Content-Type": "application/json"})
+        assert answer.status_code == 404 and ERROR not in answer.headers, path
+    for component in ("la1", "la2", "aca"):
+        assert web.get(f"/{component}/readyz").status_code == 200
+    assert web.post("/la1/v1/linkage-seeds", json={}).status_code == 401              # there, behind its token

@@ -38,8 +38,12 @@ __all__ = ["AcaApps", "create_aca_app"]
 
 class AcaApps(NamedTuple):
     app: FastAPI
+    """The ACA's internal API (the RA's way in), health and OpenAPI: what an ACA process serves on its own."""
     service: AcaService
     engine: Engine
+    public: FastAPI
+    """Health, readiness and OpenAPI only: what the embedded default mounts on its one public port. Both apps run
+    the service's job runner in their lifespan; run the lifespan of one of them only."""
 
 
 def create_aca_app(deployment: Deployment, *, clock: Clock = utc_now, database_url: str | None = None,
@@ -52,10 +56,14 @@ def create_aca_app(deployment: Deployment, *, clock: Clock = utc_now, database_u
     migrate_to_head(engine, "aca")
     service = AcaService(settings, engine, clock, {JOB_KIND: issue_job, WARM_UP_KIND: warm_up_job})
     worker_for(str(settings.deployment_root), service.now())
+    readiness = (database_check(engine), migrations_check(engine, "aca"))
     app = create_component_app(
-        "aca", settings.app, aca_router(service),
-        readiness=(database_check(engine), migrations_check(engine, "aca")), lifecycle=(service,),
+        "aca", settings.app, aca_router(service), readiness=readiness, lifecycle=(service,),
         description="Authorization CA: pseudonym and identification certificates for batches of the RA's "
                     "RaAcaCertRequestSpdus (IEEE 1609.2.1 clause 6.3.3). Internal API (docs/services.md).",
     )
-    return AcaApps(app, service, engine)
+    public = create_component_app(
+        "aca", settings.app, readiness=readiness, lifecycle=(service,),
+        description="Authorization CA: health and readiness only; its API is internal (the RA's, docs/services.md).",
+    )
+    return AcaApps(app, service, engine, public)

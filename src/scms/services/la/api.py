@@ -23,7 +23,7 @@ from scms.services.la.api_models import SeedRelease, SeedReleaseRequest
 from scms.services.la.flows import UnknownChain, pre_linkage_values, release_linkage_seed
 from scms.services.la.service import LaService
 
-__all__ = ["LA_CALLERS", "PLV_ROUTE", "SEED_ROUTE", "la_router"]
+__all__ = ["LA_CALLERS", "PLV_ROUTE", "SEED_ROUTE", "plv_router", "seed_router"]
 
 PLV_ROUTE = "/v1/pre-linkage-values"
 SEED_ROUTE = "/v1/linkage-seeds"
@@ -41,7 +41,9 @@ def _unknown(error: UnknownChain) -> JSONResponse:
     return JSONResponse({"detail": f"no chain {chain}", "reason": "unknown-chain"}, status_code=404)
 
 
-def la_router(service: LaService) -> APIRouter:
+def plv_router(service: LaService) -> APIRouter:
+    """The RA's route. An LA serves it with `seed_router` on its own (behind mTLS at scale); the embedded default
+    reaches it in-process only."""
     router = APIRouter(prefix="/v1", tags=["internal (RA, MA)"])
 
     @router.post("/pre-linkage-values", openapi_extra=_JSON_BODY, response_class=Response,
@@ -55,6 +57,14 @@ def la_router(service: LaService) -> APIRouter:
         except UnknownChain as error:
             return _unknown(error)
         return Response(answer.to_json(), media_type="application/json")
+
+    return router
+
+
+def seed_router(service: LaService) -> APIRouter:
+    """The seed release alone (bearer token): what the embedded default also serves on its public port, where the
+    operator acts for the MA; the pre-linkage values stay in-process (the RA's only)."""
+    router = APIRouter(prefix="/v1", tags=["internal (RA, MA)"])
 
     @router.post("/linkage-seeds", summary="Release a chain's linkage seed for a revocation (MA -> LA)",
                  dependencies=[Depends(bearer_guard(service.settings.release_token, description=_RELEASE,

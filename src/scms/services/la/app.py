@@ -25,7 +25,7 @@ from scms.services.common import (
     require_verified,
 )
 from scms.services.common.tasks import Clock, utc_now
-from scms.services.la.api import la_router
+from scms.services.la.api import plv_router, seed_router
 from scms.services.la.service import LaService
 from scms.services.la.settings import RELEASE_TOKEN, LaSettings
 from scms.services.la.store import ChainStore
@@ -39,8 +39,13 @@ _CHAIN = "la"
 
 class LaApps(NamedTuple):
     app: FastAPI
+    """The LA's internal API (the RA's and the MA's ways in), health and OpenAPI: what an LA process serves."""
     service: LaService
     engine: Engine
+    public: FastAPI
+    """The seed release (bearer token), health, readiness and OpenAPI, without the RA's pre-linkage values: what
+    the embedded default mounts on its one public port. Both apps run the service's lifecycle in their lifespan;
+    run the lifespan of one of them only."""
 
 
 def create_la_app(deployment: Deployment, which: str = "la1", *, clock: Clock = utc_now,
@@ -58,8 +63,13 @@ def create_la_app(deployment: Deployment, which: str = "la1", *, clock: Clock = 
         _LOG.warning("%s: no seed-release token (secret %r): linkage seeds cannot be released", which, RELEASE_TOKEN)
     readiness = (database_check(engine), migrations_check(engine, _CHAIN))
     app = create_component_app(
-        which, settings.app, la_router(service), readiness=readiness, lifecycle=(service,),
+        which, settings.app, plv_router(service), seed_router(service), readiness=readiness, lifecycle=(service,),
         description=f"Linkage authority {which} (LaId {settings.la_id}): pre-linkage values for the RA, encrypted "
                     "for the ACA; linkage seeds for the MA. Internal API, JSON (docs/services.md).",
     )
-    return LaApps(app, service, engine)
+    public = create_component_app(
+        which, settings.app, seed_router(service), readiness=readiness, lifecycle=(service,),
+        description=f"Linkage authority {which}: linkage seeds for the MA or the operator (bearer token); the "
+                    "pre-linkage values are the RA's only, in-process (docs/operations.md).",
+    )
+    return LaApps(app, service, engine, public)

@@ -5,13 +5,15 @@ trust anchor, a broken chain, a key file open to others stops start-up with a `T
 handed to each factory's `require_verified`) and builds each component from it, each with its own database (by
 default `<component>/data/<component>.sqlite` under the directory; `[<component>] database_url` names another):
 
-    la1, la2   create_la_app                 mounted at /la1, /la2
-    aca        create_aca_app                mounted at /aca; its job runner issues in a process pool
+    la1, la2   create_la_app                 public app (seed release with its token, health, OpenAPI) at /la1, /la2
+    aca        create_aca_app                public app (health, readiness, OpenAPI) at /aca; its job runner
+                                             issues in a process pool
     ra         create_ra_app                 public app at /ra; its job runner plans and dispatches generation
     eca        create_eca_app                public app at /eca
 
-The peers are wired in-process (httpx ASGI transports): the RA reaches both LAs, the ACA and the ECA's internal
-app; the ECA reaches the RA's internal app. The internal apps are never mounted. The RA and ECA need each other,
+The peers are wired in-process (httpx ASGI transports): the RA reaches both LAs' and the ACA's internal apps (all
+their API is internal: 1609.2.1 has no EE-facing LA or ACA endpoint) and the ECA's internal app; the ECA reaches
+the RA's internal app. The internal apps are never mounted. The RA and ECA need each other,
 so the RA gets a `DeferredAppTransport` that is connected to the ECA's internal app once that exists. The MA has no
 service yet (its certificate and keys exist; nothing serves `/ma`).
 
@@ -114,7 +116,7 @@ def build_embedded(deployment: Deployment, *, clock: Clock = utc_now, settings: 
     eca = create_eca_app(deployment, transport_to_ra=httpx.ASGITransport(app=ra.internal), clock=clock,
                          verified=verified)
     to_eca.connect(eca.internal)
-    app = mount_components({"/la1": las["la1"].app, "/la2": las["la2"].app, "/aca": aca.app,
+    app = mount_components({"/la1": las["la1"].public, "/la2": las["la2"].public, "/aca": aca.public,
                             "/eca": eca.public, "/ra": ra.public})
     return EmbeddedScms(deployment, app, ra, eca, aca, las, verified)
 
