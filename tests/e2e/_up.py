@@ -3,11 +3,9 @@ the command, minus the signal handlers, which need the main thread), on a port p
 naming that port (as a device learns them); and what the tests read beside the HTTP API: the deployment's files
 and the components' SQLite databases.
 
-`make_deployment` makes the deployment eight days before now: the ACA certificate then covers the whole current
-i-period, so a device gets pseudonym certificates it can use today. A deployment made now (what `scms up` makes in
-an empty directory) cannot issue the current i-period's pseudonym certificates, which start at the i-period's start,
-before its ACA certificate (1609.2 clause 5.1.2: a certificate's validity lies within its issuer's); its first
-pseudonym batch is next week's (docs/operations.md).
+`make_deployment` makes the deployment now, as `scms up` does in an empty directory: its CA and component
+certificates start at the current i-period's start (scms.manager.profiles), so a device gets pseudonym certificates
+it can use today.
 """
 
 from __future__ import annotations
@@ -34,8 +32,6 @@ from scms.services.runtime import EmbeddedSettings
 
 COER = {"Content-Type": "application/octet-stream"}
 ERROR = "Ieee-1609.2.1-Error"
-BACKDATED_S = 8 * 86_400
-"""How long before now `make_deployment` makes its deployment (more than one i-period)."""
 
 
 def free_port() -> int:
@@ -118,13 +114,13 @@ class Up:
 
 
 def make_deployment(directory: Path, port: int, config: DeploymentConfig | None = None) -> None:
-    """`init_deployment` BACKDATED_S ago, with `base_url` http://127.0.0.1:PORT and CRLs due in 30 days."""
+    """`init_deployment` now, with `base_url` http://127.0.0.1:PORT and CRLs due in 30 days."""
     config = config or DeploymentConfig()
     manager = config.manager.model_copy(update={"crl": config.manager.crl.model_copy(update={"next_crl_hours": 720})})
     deployment = config.deployment.model_copy(update={"base_url": f"http://127.0.0.1:{port}"})
     config = config.model_copy(update={"manager": manager, "deployment": deployment})
     leap = LeapSeconds.fixed(config.policy.leap_seconds)
-    init_deployment(directory, config, Time32.from_unix(time.time() - BACKDATED_S, leap))
+    init_deployment(directory, config, Time32.from_unix(time.time(), leap))
 
 
 @contextlib.contextmanager

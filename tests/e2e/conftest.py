@@ -1,4 +1,4 @@
-"""One `scms up` for the end-to-end tests of this package (`_up.scms_up`): a deployment made eight days ago
+"""One `scms up` for the end-to-end tests of this package (`_up.scms_up`): a deployment made now
 (`_up.make_deployment`) in a temporary directory, every component on one free port, devices talking to it over
 real HTTP."""
 

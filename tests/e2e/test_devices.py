@@ -163,6 +163,9 @@ def test_not_yet_before_the_batch_is_ready(fleet: Fleet) -> None:
 def test_pseudonym_certificates(scms: Up, fleet: Fleet, variant: ButterflyVariant, kind: CertificateType) -> None:
     record = fleet.obu.state.requests.get(fleet.pseudonyms[variant, kind].request_hash)
     assert record.complete and record.first_i is not None
+    # the current i-period, though the deployment was made just now: its ACA certificate starts at the i-period's
+    # start (scms.manager.profiles.hierarchy_start), so the device can sign with a pseudonym today
+    assert record.first_i == scms.deployment.global_policy.parameters.i_periods().i_at(scms.now())
     stored = fleet.obu.certificates(record.request_hash)
     per_period = scms.deployment.global_policy.parameters.base_cert_number
     assert sorted((int(c.i or 0), c.j) for c in stored) == [

@@ -24,7 +24,7 @@ from scms.manager import init_deployment
 from scms.services.common import RunnerSettings
 from scms.services.runtime import EmbeddedSettings, open_embedded
 
-from ._up import BACKDATED_S, Printed, free_port
+from ._up import Printed, free_port
 
 SCMS = Path(sys.executable).with_name("scms")
 
@@ -80,7 +80,7 @@ def test_sigterm_stops_it_cleanly(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def made(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("defects") / "scms-data"
-    init_deployment(directory, DeploymentConfig(), Time32.from_unix(time.time() - BACKDATED_S))  # CRLs overdue
+    init_deployment(directory, DeploymentConfig(), Time32.from_unix(time.time() - 8 * 86_400))  # CRLs overdue
     return directory
 
 

@@ -16,9 +16,10 @@ from scms.dot2.crl_authority import crl_permissions
 from scms.dot2.lint.certificate import lint_certificate
 from scms.dot2.permissions import PsidGroupPermissions, PsidSsp, PsidSspRange, Ssp
 from scms.dot2.region import IdentifiedRegion, IdentifiedRegions
+from scms.dot2.time import Time32
 from scms.manager import build_deployment, build_hierarchy
 from scms.manager.hierarchy import Hierarchy
-from scms.manager.profiles import validity_within
+from scms.manager.profiles import hierarchy_start, validity_within
 from scms.protocol.ccf import verify_ccf
 from scms.protocol.composite_crl import verify_composite_crl
 from scms.protocol.ctl_trust import verify_first_ctl
@@ -118,7 +119,8 @@ def test_validity_nests_and_is_clipped_to_the_issuer(hierarchy: Hierarchy) -> No
     root, ica, eca = (hierarchy.certificate(n) for n in ("root", "ica", "eca"))
     assert (root.validity.count, ica.validity.count, eca.validity.count) == (30, 20, 10)
     assert eca.validity.within(ica.validity) and ica.validity.within(root.validity)
-    assert all(hierarchy.certificate(n).validity.start == NOW for n in COMPONENTS)
+    periods = DeploymentConfig().policy.i_periods()
+    assert all(hierarchy.certificate(n).validity.start == periods.start(periods.i_at(NOW)) for n in COMPONENTS)
     late = validity_within(ica, ica.validity.end - 3 * 3600, 5)
     assert late.unit == "hours" and late.count == 3 and late.within(ica.validity)
     long = validity_within(root, NOW + 3600, 30)
@@ -146,3 +148,24 @@ def test_anchor_curves_and_region_from_the_configuration(root_curve: str, curve:
         chain = verify_chain(new.hierarchy.certificate(name), [new.hierarchy.certificate("ica")], [root], LATER)
         assert chain.anchor == root
         assert new.hierarchy.certificate(name).region is None or name == "root"  # inherited below the root
+
+
+def test_the_hierarchy_starts_at_the_current_i_period_so_the_aca_can_issue_for_it(hierarchy: Hierarchy) -> None:
+    """A deployment made mid-week: every CA and component certificate starts at the i-period's start (before NOW),
+    so the current i-period's pseudonym certificates (i-period + overlap) lie within the ACA's; electors start NOW."""
+    policy = DeploymentConfig().policy
+    periods = policy.i_periods()
+    start = periods.start(periods.i_at(NOW))
+    assert start < NOW - 86_400  # 2026-01-05 is a Monday, the US i-period began on Tuesday 09:00
+    assert hierarchy_start(DeploymentConfig(), NOW) == start
+    current = ValidityPeriod.hours(start, policy.pseudonym_validity_seconds // 3600)
+    assert current.within(hierarchy.certificate("aca").validity)
+    assert all(e.certificate.validity.start == NOW for e in hierarchy.electors)
+
+
+def test_hierarchy_start_before_the_epoch_and_clamped_to_the_issuer(hierarchy: Hierarchy) -> None:
+    epoch = DeploymentConfig().policy.i_periods().epoch
+    assert hierarchy_start(DeploymentConfig(), Time32(epoch - 10)) == epoch - 10  # no i-period yet: from now
+    ica = hierarchy.certificate("ica")
+    early = validity_within(ica, Time32(ica.validity.start - 3600), 1)  # an issuer made before the rule
+    assert early.start == ica.validity.start and early.within(ica.validity)

@@ -35,6 +35,7 @@ from scms.manager import (
     remove_root,
     rotate,
 )
+from scms.manager.profiles import hierarchy_start
 from scms.manager.update import LOCK_FILE
 from scms.protocol import parse_ccf, parse_composite_crl, parse_ctl, verify_first_ctl, verify_next_ctl
 
@@ -49,6 +50,20 @@ def _verified(directory: Path, at: Time32) -> None:
     assert report.checked and report.warnings == ()
 
 
+def test_a_rotated_aca_covers_the_i_period_it_is_rotated_in(copy: Path) -> None:
+    """Rotated eight days after init (the next i-period): the new ACA certificate starts at that i-period's start,
+    before the rotation, so the ACA can still issue that i-period's pseudonym certificates."""
+    later = Time32(NOW + 8 * 86_400)
+    rotate(copy, "aca", later)
+    deployment = load_deployment(copy)
+    parameters = deployment.global_policy.parameters
+    periods = parameters.i_periods()
+    start = periods.start(periods.i_at(later))
+    aca = deployment.certificate("aca")
+    assert NOW < start < later and aca.validity.start == start
+    current = ValidityPeriod.hours(start, parameters.pseudonym_validity_seconds // 3600)
+    assert current.within(aca.validity) and aca.validity.within(deployment.certificate("ica").validity)
+
 @pytest.mark.parametrize("component", ROTATABLE)
 def test_rotate_each_component(copy: Path, component: str) -> None:
     before = load_deployment(copy)
@@ -58,7 +73,8 @@ def test_rotate_each_component(copy: Path, component: str) -> None:
     _verified(copy, T1)
     after = load_deployment(copy)
     new = after.certificate(component)
-    assert new != old and new.validity.start == T1 and after.manifest.certificates[component].file.endswith("-2.oer")
+    assert new != old and new.validity.start == hierarchy_start(after.config, T1)
+    assert after.manifest.certificates[component].file.endswith("-2.oer")
     (past,) = after.manifest.history
     assert (past.component, past.hashed_id8) == (component, old.hashed_id8().hex())
     assert past.successor == new.hashed_id8().hex() and past.until == T1

@@ -17,6 +17,14 @@ policy when they are opaque (`all` when a PSID has a bitmap SSP): what goes into
 bound there. The ECA gets the device PSIDs with any SSP, so that an enrollment certificate may request a PSID with
 whatever SSP range the EE asks (the RA checks each request against the device policy). Each template is linted by
 the dot2 builder before signing.
+
+Validity: the root CA, the CRL signer, the ICA and the components start at the start of the current i-period
+(`hierarchy_start`), not at the moment they are made. The ACA issues each i-period's pseudonym certificates from
+that i-period's start (1609.2.1 clause 6.3.5.2) and a certificate's validity lies within its issuer's (1609.2
+clause 5.1.2.4, a strict rule here: docs/conformance.md), so an ACA certificate starting "now" could issue nothing
+for the current i-period: a fresh deployment (or a rotated ACA) would leave devices without pseudonyms until the
+next one. Starting the whole chain there keeps it nested. The electors sign only CTLs, effective when they are
+made, and keep starting at "now".
 """
 
 from __future__ import annotations
@@ -46,6 +54,7 @@ __all__ = [
     "crl_ssp",
     "device_ranges",
     "elector_template",
+    "hierarchy_start",
     "ica_template",
     "root_template",
     "validity_within",
@@ -75,8 +84,21 @@ def _region(spec: RegionSpec | None) -> Region | None:
     return None if spec is None else spec.to_region()
 
 
+def hierarchy_start(config: DeploymentConfig, now: Time32) -> Time32:
+    """The start of the i-period holding `now` (policy `time-iPeriodEpoch` + k x `time-iPeriodLength`): where the
+    CA and component certificates start (module docstring); `now` itself before the epoch or past the last IValue."""
+    periods = config.policy.i_periods()
+    try:
+        return periods.start(periods.i_at(now))
+    except ValueError:
+        return now
+
+
 def validity_within(issuer: Certificate | None, start: Time32, years: int) -> ValidityPeriod:
-    """`years` from `start`, cut short (in hours or sixty-hour units) so it ends no later than `issuer`'s validity."""
+    """`years` from `start` (moved forward to the issuer's start if earlier: a deployment made before certificates
+    started at the i-period), cut short (in hours or sixty-hour units) so it ends no later than `issuer`'s."""
+    if issuer is not None and start < issuer.validity.start:
+        start = issuer.validity.start
     wanted = ValidityPeriod.years(start, years)
     if issuer is None or wanted.within(issuer.validity):
         return wanted
@@ -119,7 +141,7 @@ def root_template(config: DeploymentConfig, key: Point, now: Time32) -> Certific
     root, crl = config.manager.root, config.manager.crl
     return CertificateTemplate(
         id=_name("root", config),
-        validity=ValidityPeriod.years(now, root.validity_years),
+        validity=ValidityPeriod.years(hierarchy_start(config, now), root.validity_years),
         region=_region(root.region),
         app_permissions=(_role(Role.ROOT), PsidSsp(CRL_PSID, Ssp(crl_ssp(is_craca=True, series=[crl.ca_series])))),
         cert_issue_permissions=_ALL_PSIDS,
@@ -139,7 +161,7 @@ def ica_template(config: DeploymentConfig, key: Point, root: Certificate, now: T
     subject = (PsidSspRange(SECURITY_MGMT_PSID), *(PsidSspRange(r.psid) for r in device_ranges(config)))
     return CertificateTemplate(
         id=_name("ica", config),
-        validity=validity_within(root, now, ica.validity_years),
+        validity=validity_within(root, hierarchy_start(config, now), ica.validity_years),
         region=_region(ica.region),
         app_permissions=(_role(Role.ICA),),
         # Depth 1: the component certificates; depth 2: what the ECA and the ACA issue to devices.
@@ -154,7 +176,7 @@ def crl_signer_template(config: DeploymentConfig, key: Point, root: Certificate,
     crl = config.manager.crl
     return CertificateTemplate(
         id=_name("crl-signer", config),
-        validity=validity_within(root, now, crl.validity_years),
+        validity=validity_within(root, hierarchy_start(config, now), crl.validity_years),
         region=_region(crl.region),
         app_permissions=(
             _role(Role.CRL_SIGNER),
@@ -198,14 +220,15 @@ def component_template(
     now: Time32,
     encryption_key: Point | None = None,
 ) -> CertificateTemplate:
-    """The certificate of an online component ("eca", "ra", "aca", "la1", "la2", "ma"), issued by the ICA."""
+    """The certificate of an online component ("eca", "ra", "aca", "la1", "la2", "ma"), issued by the ICA, valid
+    from the start of the i-period holding `now`."""
     if component not in COMPONENT_ROLES:
         raise ValueError(f"{component!r} is not a component the ICA certifies")
     settings = config.service(component)
     permissions = _component_permissions(config, component)
     return CertificateTemplate(
         id=_name(component, config),
-        validity=validity_within(ica, now, settings.validity_years),
+        validity=validity_within(ica, hierarchy_start(config, now), settings.validity_years),
         region=_region(settings.region),
         app_permissions=permissions.app,
         cert_issue_permissions=permissions.issue,

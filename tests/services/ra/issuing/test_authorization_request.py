@@ -70,9 +70,9 @@ async def test_the_ack_names_the_request_and_the_request_is_committed_first(
     ack = read_cert_ack(response.content, secrets.request_hash, ee.ra_certificate, shared.now)
     assert ack.request_hash == HashedId8.of(data) and ack.generation_time == shared.now
     periods = shared.deployment.global_policy.parameters.i_periods()
-    current = periods.i_at(shared.now)       # it began before the ACA certificate: the next one is the first
-    assert periods.start(current) < shared.deployment.certificate("aca").validity.start
-    assert ack.first_i == current + 1
+    current = periods.i_at(shared.now)       # the ACA certificate starts with it (scms.manager.profiles): the first
+    assert periods.start(current) == shared.deployment.certificate("aca").validity.start < shared.now
+    assert ack.first_i == current
     assert ack.next_dl_time == shared.now + 2          # GenerationSettings.download_delay_s of the tests
     assert rows(shared) == (before[0] + 1, before[1] + 1)
     stored = shared.ra.service.requests.find(secrets.request_hash)
