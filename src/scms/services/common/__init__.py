@@ -7,7 +7,8 @@
   component).
 - Jobs: `enqueue`, `JobStore` (compare-and-set claims, leases, bounded retries), `JobRunner` / `create_runner`
   (the in-process runner of the embedded default).
-- Between components: `PeerClient` (timeouts, retries on connection errors, `PeerError`).
+- Between components: `PeerClient` (timeouts, retries on connection errors, `PeerError`); `InProcessTransport`
+  (a peer's app in this process, called without the httpx client's request building).
 - Own JSON routes: `bearer_guard` (a bearer token compared in constant time; 401, fails closed).
 - Trust: `require_verified` (a component starts only on a deployment that verifies), `VerifiedChains`
   (certificate chains verified once, remembered within their validity).
@@ -22,6 +23,7 @@ from scms.services.common.embedded import COMPONENT_PREFIXES, mount_components, 
 from scms.services.common.errors import ERROR_HEADER, PeerError
 from scms.services.common.health import ReadinessCheck, database_check, migrations_check
 from scms.services.common.http_app import Lifecycle, create_component_app
+from scms.services.common.in_process import InProcessTransport
 from scms.services.common.migrations import migrate_to_head, pending_chains, require_head
 from scms.services.common.settings import (
     AppSettings,
@@ -47,6 +49,7 @@ __all__ = [
     "ErrorMode",
     "Handler",
     "InProcessRunner",
+    "InProcessTransport",
     "Job",
     "JobContext",
     "JobRunner",

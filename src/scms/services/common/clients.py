@@ -3,12 +3,15 @@
 The transport is an argument (DESIGN, "Interfaces"): `httpx.ASGITransport(app=...)` in the embedded default and in
 tests, the network (optionally mutual TLS) otherwise. httpx errors enter our code here and leave it as
 `PeerError`: a request that could not be sent or answered, or a 5xx answer. Other answers are returned to the
-caller, which reads the peer's `Ieee-1609.2.1-Error` with `peer_error_code`.
+caller, which reads the peer's `Ieee-1609.2.1-Error` with `peer_error_code`. Given an `InProcessTransport` (the
+peer's app in this process), a client calls the app directly with the same request (`in_process`), without the
+httpx client's request building.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json as json_module
 import ssl
 from collections.abc import Mapping
 from types import TracebackType
@@ -17,6 +20,7 @@ import httpx
 
 from scms.dot2.errors import ErrorCode
 from scms.services.common.errors import ERROR_HEADER, PeerError
+from scms.services.common.in_process import InProcessTransport
 from scms.services.common.settings import PeerSettings, TlsSettings
 
 __all__ = ["PeerClient", "peer_error_code"]
@@ -27,6 +31,7 @@ class PeerClient:
 
     def __init__(self, settings: PeerSettings, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.settings = settings
+        self._in_process = transport if isinstance(transport, InProcessTransport) else None
         inner = transport or httpx.AsyncHTTPTransport(verify=_ssl_context(settings.tls) if settings.tls else True)
         self._client = httpx.AsyncClient(
             base_url=settings.base_url,
@@ -39,6 +44,11 @@ class PeerClient:
                       params: Mapping[str, str] | None = None, headers: Mapping[str, str] | None = None,
                       json: object = None) -> httpx.Response:
         """Send one request; the response unless it is a 5xx; PeerError when it could not be had."""
+        if self._in_process is not None:
+            response = await self._call_in_process(self._in_process, method, path, content, params, headers, json)
+            if response.status_code >= 500:
+                raise PeerError(self.settings.name, "server error", status=response.status_code)
+            return response
         try:
             response = await self._client.request(method, path, content=content, params=params, headers=headers,
                                                   json=json)
@@ -47,6 +57,19 @@ class PeerClient:
         if response.status_code >= 500:
             raise PeerError(self.settings.name, "server error", status=response.status_code)
         return response
+
+    async def _call_in_process(self, peer: InProcessTransport, method: str, path: str, content: bytes | None,
+                               params: Mapping[str, str] | None, headers: Mapping[str, str] | None,
+                               json: object) -> httpx.Response:
+        """The request httpx would have sent (the same body, JSON encoded as httpx does), to the app in-process."""
+        sent = {key.lower(): value for key, value in (headers or {}).items()}
+        if json is not None and content is None:
+            content = json_module.dumps(json, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+            sent.setdefault("content-type", "application/json")
+        query = str(httpx.QueryParams(params)).encode() if params else b""
+        raw = [(key.encode(), value.encode()) for key, value in sent.items()]
+        status, answered, body = await peer.call(method, path, query, raw, content or b"")
+        return httpx.Response(status, headers=answered, content=body)
 
     async def get(self, path: str, *, params: Mapping[str, str] | None = None,
                   headers: Mapping[str, str] | None = None) -> httpx.Response:

@@ -4,7 +4,8 @@ The public app (at `/eca` in the embedded default) serves `POST /v3/enrollment-c
 `/readyz`, OpenAPI; the internal app (never on the public port) the RA's successor forwarding (`internal_api`,
 errors always in the fine mode). The ECA asks the RA's internal API over a `PeerClient`: through
 `transport_to_ra` (an httpx transport to the RA's internal app, `httpx.ASGITransport(app=ra.internal)` in the
-embedded default and the tests), else over the network at `[ra] url` (where, at scale, the RA's internal
+embedded default and the tests, called as an `InProcessTransport`: the same requests to the same app, without the
+httpx client's request building, which cost as much as the RA's answer), else over the network at `[ra] url` (where, at scale, the RA's internal
 listener must answer: the configuration has no separate internal URL yet). The database is migrated to head and
 the ECA key loaded (from the key store, checked against the ECA certificate) when the apps are built: a missing
 or wrong key stops start-up.
@@ -23,6 +24,7 @@ from scms.deployment import Deployment
 from scms.deployment.verification import TrustReport
 from scms.services.common import (
     ErrorMode,
+    InProcessTransport,
     PeerClient,
     create_component_app,
     create_database_engine,
@@ -66,6 +68,14 @@ class _Resources:
         self.engine.dispose()
 
 
+def _in_process(transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncBaseTransport | None:
+    """An ASGI transport to the RA's app as an `InProcessTransport` (the same app, options and answers)."""
+    if isinstance(transport, httpx.ASGITransport) and not isinstance(transport, InProcessTransport):
+        return InProcessTransport(transport.app, transport.raise_app_exceptions, transport.root_path,
+                                  transport.client)
+    return transport
+
+
 def create_eca_app(
     deployment: Deployment,
     *,
@@ -82,7 +92,7 @@ def create_eca_app(
     engine = create_database_engine(settings.database)
     migrate_to_head(engine, "eca")
     peer = settings.ra if transport_to_ra is None else replace(settings.ra, base_url="http://ra-internal")
-    client = PeerClient(peer, transport=transport_to_ra)
+    client = PeerClient(peer, transport=_in_process(transport_to_ra))
     service = EcaService(settings, issuer, EnrollmentStore(engine), RaRegistry(client), clock)
     readiness = (database_check(engine), migrations_check(engine, "eca"))
     app = create_component_app(
