@@ -10,7 +10,8 @@
 * the certificate management information status, signed by the RA certificate at load
   (`scms-management-infostatus_<RA host>_<last update>.oer`).
 
-A new publication by the manager is served after the RA restarts (it loads the deployment again).
+A new publication by the manager is served without a restart: `distribution_source.PublishedSource` loads and
+checks it again when the manifest changes.
 """
 
 from __future__ import annotations

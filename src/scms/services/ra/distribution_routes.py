@@ -1,5 +1,6 @@
 """The RA's distribution-centre endpoints (1609.2.1 clauses 6.3.5.7-6.3.5.14; standards notes §9, §10.1): public,
-unauthenticated GETs of the deployment's published files (`distribution.PublishedFiles`).
+unauthenticated GETs of the deployment's published files (`distribution.PublishedFiles`, the latest good
+publication: `distribution_source.PublishedSource.current`, read for each request).
 
     GET /v3/ra-certificate                                        the RA certificate (COER)
     GET /v3/ca-certificate?certId=<HashedId8, 16 hex>              a CA or component certificate
@@ -17,6 +18,7 @@ here (another CTL series, an unknown certificate or CRL, a PSID no MA handles) i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
@@ -40,20 +42,23 @@ def _file(named: tuple[str, bytes] | None) -> Response:
     return Response(status_code=404) if named is None else coer_response(named[1], filename=named[0])
 
 
-def distribution_router(files: PublishedFiles) -> APIRouter:
+def distribution_router(published: Callable[[], PublishedFiles]) -> APIRouter:
+    """The routes, each serving from `published()` at the time of the request."""
     router = APIRouter(tags=["distribution centre (1609.2.1 REST API v3)"])
 
-    def home(series: str) -> bool:
+    def home(files: PublishedFiles, series: str) -> bool:
         return bytes.fromhex(series) == files.ctl_series_id
 
     @router.get("/v3/ra-certificate", response_class=Response, summary="The RA certificate (clause 6.3.5.12)")
     def ra_certificate() -> Response:
+        files = published()
         certificate = files.ra_certificate
         return coer_response(certificate.data, filename=f"{certificate.hashed_id8().hex()}.oer")
 
     @router.get("/v3/ca-certificate", response_class=Response, responses=_ANSWERS,
                 summary="A CA certificate by HashedId8 (clause 6.3.5.9)")
     def ca_certificate(cert_id: Annotated[str, Query(alias="certId", pattern=_HEX16)]) -> Response:
+        files = published()
         certificate = files.certificates.get(HashedId8(bytes.fromhex(cert_id)))
         return _file(None if certificate is None else (f"{cert_id.lower()}.oer", certificate.data))
 
@@ -61,30 +66,35 @@ def distribution_router(files: PublishedFiles) -> APIRouter:
                 summary="The CTLs of a series, zipped (clauses 6.3.5.11, 8.6)")
     def ctl(series: SeriesId,
             sequence: Annotated[int | None, Query(alias="ctlSequenceNumber", ge=0, le=65535)] = None) -> Response:
-        if not home(series):
+        files = published()
+        if not home(files, series):
             return Response(status_code=404)
         return _file(files.ctl_zip(max(files.ctls) if sequence is None else sequence))
 
     @router.get("/v3/ccf-ctl", response_class=Response, responses=_ANSWERS,
                 summary="The certificate chain file with its CTL (clauses 6.3.5.7, 8.4)")
     def ccf(series: SeriesId) -> Response:
-        return _file(files.ccf if home(series) else None)
+        files = published()
+        return _file(files.ccf if home(files, series) else None)
 
     @router.get("/v3/composite-crl-ctl", response_class=Response, responses=_ANSWERS,
                 summary="The composite CRL with its CTL (clauses 6.3.5.8, 8.5)")
     def composite_crl(series: SeriesId) -> Response:
-        return _file(files.composite_crl if home(series) else None)
+        files = published()
+        return _file(files.composite_crl if home(files, series) else None)
 
     @router.get("/v3/crl", response_class=Response, responses=_ANSWERS,
                 summary="The newest CRL of a CRACA and series (clause 6.3.5.10)")
     def crl(craca: Annotated[str, Query(pattern=_HEX16)],
             series: Annotated[int, Query(alias="crlSeries", ge=0, le=65535)]) -> Response:
+        files = published()
         data = files.crls.get((HashedId8(bytes.fromhex(craca)), series))
         return _file(None if data is None else (f"crl_{craca.lower()}_{series}.oer", data))
 
     @router.get("/v3/certificate-management-info-status", response_class=Response,
                 summary="Certificate management information status (clauses 6.3.5.14, 8.7)")
     def info_status() -> Response:
+        files = published()
         name, data = files.info_status  # the clause 8.7 name has colons: a quoted filename (RFC 6266)
         return Response(data, media_type=COER_MEDIA_TYPE,
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
@@ -92,6 +102,7 @@ def distribution_router(files: PublishedFiles) -> APIRouter:
     @router.get("/v3/ma-certificate", response_class=Response, responses=_ANSWERS,
                 summary="The MA certificate for a PSID (clause 6.3.5.13)")
     def ma_certificate(psid: Annotated[str, Query(pattern=r"^[0-9a-fA-F]{1,8}$")]) -> Response:
+        files = published()
         certificate = files.ma_for(int(psid, 16))
         return _file(None if certificate is None else (f"{certificate.hashed_id8().hex()}.oer", certificate.data))
 

@@ -20,8 +20,8 @@ from scms.services.common.tasks import Clock, Handler
 from scms.services.ra.authorization_routes import authorization_router
 from scms.services.ra.authorization_store import DISPATCH_JOB, GENERATE_JOB
 from scms.services.ra.devices import DeviceStore
-from scms.services.ra.distribution import PublishedFiles
 from scms.services.ra.distribution_routes import distribution_router
+from scms.services.ra.distribution_source import PublishedSource
 from scms.services.ra.generation import Generator
 from scms.services.ra.issuing_settings import GenerationSettings, IssuingSettings
 from scms.services.ra.service import RaService, create_ra_service
@@ -68,6 +68,6 @@ def issuing_parts(deployment: Deployment, engine: Engine, devices: DeviceStore, 
     job_runner = create_runner(runner or RunnerSettings(), service.jobs, handlers,
                                logger=logging.getLogger("scms.services.ra.jobs"), clock=clock)
     service.runner = job_runner
-    files = PublishedFiles.load(deployment, service.keys.signing, service.now())
-    routers = (authorization_router(service), distribution_router(files))
+    published = PublishedSource(deployment, service.keys.signing, service.now)
+    routers = (authorization_router(service), distribution_router(published.current))
     return IssuingParts(service, routers, (_Peers(service), job_runner))

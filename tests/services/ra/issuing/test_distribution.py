@@ -118,7 +118,7 @@ async def test_the_ctl_zip_holds_every_ctl_from_the_number_asked(deployment: Dep
     second = assemble_ctl(tbs, signatures, [*electors, deployment.certificate("root")])
     files = PublishedFiles.load(deployment, deployment.signing_key("ra"), now)
     files = dataclasses.replace(files, ctls={**files.ctls, 2: second})
-    app = create_component_app("ra", AppSettings(), distribution_router(files))
+    app = create_component_app("ra", AppSettings(), distribution_router(lambda: files))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://ra") as http:
         whole = await http.get("/v3/ctl", params={"ctlSeriesId": series(deployment), "ctlSequenceNumber": "1"})
         latest = await http.get("/v3/ctl", params={"ctlSeriesId": series(deployment)})
