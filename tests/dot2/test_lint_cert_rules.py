@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+import ast
+import importlib
+from dataclasses import fields, replace
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from scms.crypto import Curve, Point, SoftwareKey
 from scms.dot2.certificate import Certificate
-from scms.dot2.certificate_fields import PublicEncryptionKey, ValidityPeriod
+from scms.dot2.certificate_fields import CertificateId, PublicEncryptionKey, ValidityPeriod
 from scms.dot2.certificate_template import CertificateTemplate
 from scms.dot2.errors import ErrorCode
-from scms.dot2.lint import LintError, Severity
-from scms.dot2.lint.certificate import LintedTbs, lint_certificate
+from scms.dot2.lint import LintError, Rule, Severity
+from scms.dot2.lint.certificate import CERTIFICATE_RULES, PROFILE_FIELDS, LintedTbs, lint_certificate
 from scms.dot2.permissions import PsidGroupPermissions, PsidSsp, PsidSspRange, Ssp, SspRange
 from scms.dot2.region import CircularRegion, TwoDLocation
 
@@ -152,3 +155,60 @@ def test_cert_crl_fields_warns(pki: Pki) -> None:
     assert "000000" in warnings(replace(pki.ee_template, craca_id=b"\x00\x00\x00"), pki.ica)[0]
     assert "neither" in warnings(replace(pki.ee_template, craca_id=b"\x01\x02\x03"), pki.ica)[0]
     assert "expected 000000" in warnings(replace(root_template(pki.root_key), craca_id=b"\x01\x02\x03"), None)[0]
+
+
+def _template_fields_read(rule_module: str) -> set[str]:
+    """The template fields a rule module reads (`ctx.template.x`, or `t.x` after `t = ctx.template`), and "tbs"
+    if it reads `ctx.tbs`."""
+    tree = ast.parse(Path(importlib.import_module(rule_module).__file__ or "").read_text())
+    nodes = list(ast.walk(tree))
+    aliases = {
+        target.id
+        for node in nodes
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Attribute) and node.value.attr == "template"
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    read = {"tbs"} if any(isinstance(n, ast.Attribute) and n.attr == "tbs" for n in nodes) else set()
+    for node in nodes:
+        if not isinstance(node, ast.Attribute):
+            continue
+        owner = node.value
+        if (isinstance(owner, ast.Attribute) and owner.attr == "template") or (
+            isinstance(owner, ast.Name) and owner.id in aliases
+        ):
+            read.add(node.attr)
+    return read
+
+
+@pytest.mark.parametrize("rule", CERTIFICATE_RULES, ids=lambda rule: rule.name)
+def test_rule_reads_declare_every_template_field_the_check_reads(rule: Rule[Any]) -> None:
+    # The lint memo trusts `reads`: a field a profile rule read but did not declare could change unnoticed.
+    read = _template_fields_read(f"scms.dot2.lint.{rule.name}")
+    if rule.reads is None:
+        assert "tbs" in read  # only a rule on the exact tbs value is left undeclared (run for every certificate)
+    else:
+        assert read <= rule.reads
+
+
+def test_profile_findings_are_remembered_but_every_certificate_is_still_refused(pki: Pki) -> None:
+    # Many certificates of one profile: the profile rules run once, the rest for each certificate.
+    for serial in range(3):
+        template = replace(pki.ee_template, id=CertificateId.binary_id(bytes([serial])))
+        assert lint_certificate(template, pki.ica).template == template
+    # A profile fault after clean certificates of a neighbouring profile: refused, every time, same findings.
+    wrong = replace(pki.ee_template, app_permissions=(PsidSsp(36),))
+    first = _fails(wrong, pki.ica, "cert_app_permissions_within_issuer", ErrorCode.DISALLOWED_APP_PERMISSIONS)
+    again = _fails(wrong, pki.ica, "cert_app_permissions_within_issuer", ErrorCode.DISALLOWED_APP_PERMISSIONS)
+    assert first == again
+    # A per-certificate fault in a profile whose findings are remembered clean: still refused.
+    too_long = replace(pki.ee_template, validity=ValidityPeriod.years(EE_START, 20))
+    _fails(too_long, pki.ica, "cert_validity_within_issuer", ErrorCode.DISALLOWED_VALIDITY_PERIOD)
+    # The same profile under an issuer that may not issue: the issuer is part of what is remembered.
+    _fails(pki.ee_template, pki.ee, "cert_issuer_can_issue", ErrorCode.DISALLOWED_OTHER_FIELDS)
+
+
+def test_profile_fields_are_template_fields() -> None:
+    names = {f.name for f in fields(CertificateTemplate)} | {"is_implicit"}
+    assert set(PROFILE_FIELDS) <= names
+    assert not {"id", "validity", "verification_key", "craca_id", "crl_series"} & set(PROFILE_FIELDS)

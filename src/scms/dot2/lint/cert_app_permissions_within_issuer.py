@@ -23,4 +23,10 @@ def check(ctx: CertificateLintContext) -> Iterator[str]:
         yield problem
 
 
-RULE = Rule("cert_app_permissions_within_issuer", "1609.2 5.1.2.4", check, ErrorCode.DISALLOWED_APP_PERMISSIONS)
+RULE = Rule(
+    "cert_app_permissions_within_issuer",
+    "1609.2 5.1.2.4",
+    check,
+    ErrorCode.DISALLOWED_APP_PERMISSIONS,
+    reads=frozenset({"app_permissions"}),
+)

@@ -30,4 +30,4 @@ def check(ctx: CertificateLintContext) -> Iterator[str]:
         yield f"cracaId {craca.hex()} is neither the issuer nor the issuer's CRACA"
 
 
-RULE = Rule("cert_crl_fields", "1609.2 5.1.3", check, severity=Severity.WARNING)
+RULE = Rule("cert_crl_fields", "1609.2 5.1.3", check, severity=Severity.WARNING, reads=frozenset({"craca_id"}))

@@ -22,4 +22,4 @@ def check(ctx: CertificateLintContext) -> Iterator[str]:
         yield f"supportedSymmAlg {key.symmetric_algorithm} is not supported (aes128Ccm only)"
 
 
-RULE = Rule("cert_encryption_key", "1609.2 5.3.5", check)
+RULE = Rule("cert_encryption_key", "1609.2 5.3.5", check, reads=frozenset({"encryption_key"}))

@@ -19,4 +19,9 @@ def check(ctx: CertificateLintContext) -> Iterator[str]:
         yield "none of appPermissions, certIssuePermissions, certRequestPermissions is present"
 
 
-RULE = Rule("cert_has_permissions", "1609.2 6.4.8", check)
+RULE = Rule(
+    "cert_has_permissions",
+    "1609.2 6.4.8",
+    check,
+    reads=frozenset({"app_permissions", "cert_issue_permissions", "cert_request_permissions"}),
+)

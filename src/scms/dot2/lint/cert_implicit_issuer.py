@@ -29,4 +29,10 @@ def check(ctx: CertificateLintContext) -> Iterator[str]:
         yield f"ECQV needs a 256-bit issuer key, the issuer's is {key.curve.name}"
 
 
-RULE = Rule("cert_implicit_issuer", "1609.2 5.3.2", check, ErrorCode.DISALLOWED_CERTIFICATE_TYPE)
+RULE = Rule(
+    "cert_implicit_issuer",
+    "1609.2 5.3.2",
+    check,
+    ErrorCode.DISALLOWED_CERTIFICATE_TYPE,
+    reads=frozenset({"is_implicit"}),
+)

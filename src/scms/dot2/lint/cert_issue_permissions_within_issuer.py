@@ -22,4 +22,6 @@ def check(ctx: CertificateLintContext) -> Iterator[str]:
         yield problem
 
 
-RULE = Rule("cert_issue_permissions_within_issuer", "1609.2 5.1.2.4", check)
+RULE = Rule(
+    "cert_issue_permissions_within_issuer", "1609.2 5.1.2.4", check, reads=frozenset({"cert_issue_permissions"})
+)

@@ -18,4 +18,4 @@ def check(ctx: CertificateLintContext) -> Iterator[str]:
         yield f"issuer {ctx.issuer.hashed_id8()} has no certIssuePermissions"
 
 
-RULE = Rule("cert_issuer_can_issue", "1609.2 5.1.2.1", check)
+RULE = Rule("cert_issuer_can_issue", "1609.2 5.1.2.1", check, reads=frozenset())

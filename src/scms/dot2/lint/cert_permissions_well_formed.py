@@ -42,4 +42,9 @@ def check(ctx: CertificateLintContext) -> Iterator[str]:
     yield from _groups("certRequestPermissions", t.cert_request_permissions, issue=False)
 
 
-RULE = Rule("cert_permissions_well_formed", "1609.2 6.4.8, 6.4.34", check)
+RULE = Rule(
+    "cert_permissions_well_formed",
+    "1609.2 6.4.8, 6.4.34",
+    check,
+    reads=frozenset({"app_permissions", "cert_issue_permissions", "cert_request_permissions"}),
+)

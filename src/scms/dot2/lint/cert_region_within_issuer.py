@@ -20,4 +20,6 @@ def check(ctx: CertificateLintContext) -> Iterator[str]:
         yield "region not within the issuer's region"
 
 
-RULE = Rule("cert_region_within_issuer", "1609.2 5.1.2.2", check, ErrorCode.DISALLOWED_REGION)
+RULE = Rule(
+    "cert_region_within_issuer", "1609.2 5.1.2.2", check, ErrorCode.DISALLOWED_REGION, reads=frozenset({"region"})
+)

@@ -28,4 +28,5 @@ RULE = Rule(
     "1609.2 5.1.2.4",
     check,
     ErrorCode.DISALLOWED_CERT_REQUEST_PERMISSIONS,
+    reads=frozenset({"cert_request_permissions"}),
 )

@@ -26,4 +26,10 @@ def check(ctx: CertificateLintContext) -> Iterator[str]:
         )
 
 
-RULE = Rule("cert_validity_within_issuer", "1609.2 5.1.2.3", check, ErrorCode.DISALLOWED_VALIDITY_PERIOD)
+RULE = Rule(
+    "cert_validity_within_issuer",
+    "1609.2 5.1.2.3",
+    check,
+    ErrorCode.DISALLOWED_VALIDITY_PERIOD,
+    reads=frozenset({"validity"}),
+)

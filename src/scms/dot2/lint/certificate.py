@@ -2,6 +2,11 @@
 
 The signers in `scms.dot2.certificate_builder` accept only a `LintedTbs`, which only this function builds. The rules
 (one module each, `cert_*.py`, each citing its clause) are listed in `CERTIFICATE_RULES` in the order they run.
+
+A CA issues many certificates of one profile: only the id, validity, key and CRL fields change from one to the
+next. The findings of the rules that read nothing else (their `reads` lie within `PROFILE_FIELDS`) are remembered
+per (issuer, values of those fields), so each certificate runs only the rules on what varies; every rule still
+decides every certificate, and a certificate that breaks any rule is refused with the same findings as before.
 """
 
 from __future__ import annotations
@@ -26,9 +31,9 @@ from scms.dot2.lint import (
 )
 from scms.dot2.lint._cert_context import CertificateLintContext
 from scms.dot2.lint._token import LINTER_TOKEN
-from scms.dot2.lint.framework import Finding, Linted, Rule, run_rules
+from scms.dot2.lint.framework import Finding, Linted, Rule, check_findings
 
-__all__ = ["CERTIFICATE_RULES", "CertificateLintContext", "LintedTbs", "lint_certificate"]
+__all__ = ["CERTIFICATE_RULES", "PROFILE_FIELDS", "CertificateLintContext", "LintedTbs", "lint_certificate"]
 
 CERTIFICATE_RULES: tuple[Rule[CertificateLintContext], ...] = (
     cert_points_compressed.RULE,
@@ -44,6 +49,22 @@ CERTIFICATE_RULES: tuple[Rule[CertificateLintContext], ...] = (
     cert_request_permissions_within_issuer.RULE,
     cert_crl_fields.RULE,
 )
+
+PROFILE_FIELDS = (
+    "app_permissions",
+    "cert_issue_permissions",
+    "cert_request_permissions",
+    "region",
+    "encryption_key",
+    "is_implicit",
+)
+"""The template fields shared by the certificates of one issuing profile (with the issuer, the memo key)."""
+
+_PROFILE_RULES = frozenset(
+    i for i, rule in enumerate(CERTIFICATE_RULES) if rule.reads is not None and rule.reads <= set(PROFILE_FIELDS)
+)
+_MEMO_SIZE = 256
+_memo: dict[tuple[Any, ...], dict[int, list[Finding]]] = {}
 
 
 class LintedTbs(Linted):
@@ -88,5 +109,25 @@ def lint_certificate(tbs: CertificateTemplate | dict[str, Any], issuer: Certific
         if template.is_implicit:
             value.pop("verifyKeyIndicator", None)  # the issuer puts its own reconstruction value in
     context = CertificateLintContext(template, value, issuer)
-    warnings = run_rules(CERTIFICATE_RULES, context)
-    return LintedTbs(LINTER_TOKEN, context, warnings)
+    remembered = _profile_findings(context)
+    findings = [
+        finding
+        for i, rule in enumerate(CERTIFICATE_RULES)
+        for finding in (remembered[i] if i in remembered else rule.run(context))
+    ]
+    return LintedTbs(LINTER_TOKEN, context, check_findings(findings))
+
+
+def _profile_findings(context: CertificateLintContext) -> dict[int, list[Finding]]:
+    """The findings of the profile rules (by index in CERTIFICATE_RULES), remembered per issuer and profile."""
+    try:
+        key = (context.issuer, *(getattr(context.template, name) for name in PROFILE_FIELDS))
+        remembered = _memo.get(key)
+    except TypeError:  # a field value that cannot be hashed: nothing is remembered for it
+        return {i: CERTIFICATE_RULES[i].run(context) for i in _PROFILE_RULES}
+    if remembered is None:
+        remembered = {i: CERTIFICATE_RULES[i].run(context) for i in _PROFILE_RULES}
+        if len(_memo) >= _MEMO_SIZE:
+            _memo.clear()
+        _memo[key] = remembered
+    return remembered

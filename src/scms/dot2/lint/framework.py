@@ -22,7 +22,7 @@ from typing import Generic, TypeVar
 from scms.dot2.errors import ErrorCode, Ieee1609Error
 from scms.dot2.lint._token import LINTER_TOKEN
 
-__all__ = ["Finding", "LintError", "Linted", "Rule", "Severity", "run_rules"]
+__all__ = ["Finding", "LintError", "Linted", "Rule", "Severity", "check_findings", "run_rules"]
 
 C = TypeVar("C")
 
@@ -55,6 +55,10 @@ class Rule(Generic[C]):
     check: Callable[[C], Iterable[str]]
     code: ErrorCode = ErrorCode.DISALLOWED_OTHER_FIELDS
     severity: Severity = Severity.ERROR
+    # What `check` reads of the context besides what every context of its kind shares (a certificate rule: the
+    # template fields it reads; the issuer is always read); None = anything. A linter may remember the findings of
+    # a rule per value of these (`lint.certificate` does, per issuer and issuing profile).
+    reads: frozenset[str] | None = None
 
     def run(self, context: C) -> list[Finding]:
         return [Finding(self.name, self.clause, self.severity, self.code, m) for m in self.check(context)]
@@ -72,7 +76,11 @@ class LintError(Ieee1609Error):
 
 def run_rules(rules: Sequence[Rule[C]], context: C) -> tuple[Finding, ...]:
     """Run every rule; raise LintError if any error was found, else return the warnings."""
-    findings = [finding for rule in rules for finding in rule.run(context)]
+    return check_findings([finding for rule in rules for finding in rule.run(context)])
+
+
+def check_findings(findings: Sequence[Finding]) -> tuple[Finding, ...]:
+    """Raise LintError if any of `findings` is an error, else return them (all warnings)."""
     if any(f.severity is Severity.ERROR for f in findings):
         raise LintError(findings)
     return tuple(findings)
