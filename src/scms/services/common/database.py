@@ -57,9 +57,15 @@ def begin_write(bind: Engine | Connection) -> AbstractContextManager[Connection]
     Given an engine, a new connection for the transaction; given a connection, a transaction on it.
     """
     if isinstance(bind, Engine):
-        return bind.execution_options(**{_WRITE: True}).begin()
+        return _connected(bind)  # not bind.execution_options(): that copies the engine's event dispatch each time
     bind.execution_options(**{_WRITE: True})
     return _yielding(bind)
+
+
+@contextmanager
+def _connected(engine: Engine) -> Iterator[Connection]:
+    with engine.connect() as connection, begin_write(connection):
+        yield connection
 
 
 @contextmanager
@@ -83,7 +89,9 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "begin")
     def on_begin(connection: Connection) -> None:
         immediate = connection.get_execution_options().get(_WRITE, False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        # Straight to the driver: a statement through SQLAlchemy costs more than the BEGIN itself.
+        connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+            "BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 class UtcDateTime(TypeDecorator[dt.datetime]):
