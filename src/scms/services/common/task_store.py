@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Connection, Engine, and_, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Engine, and_, bindparam, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from scms.services.common.database import begin_write
@@ -49,6 +49,13 @@ class Lease:
     expires: dt.datetime
 
 
+# Built once (building an insert with its values costs more than running it): on a conflict nothing is inserted
+# and nothing returned, so the existing job's id is read.
+_ENQUEUE = {name: dialect.insert(jobs).on_conflict_do_nothing(index_elements=[jobs.c.kind, jobs.c.payload_ref])
+            .returning(jobs.c.id) for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))}
+_JOB_ID = select(jobs.c.id).where(jobs.c.kind == bindparam("kind"), jobs.c.payload_ref == bindparam("payload_ref"))
+
+
 def enqueue(connection: Connection, kind: str, payload_ref: str, *, now: dt.datetime, max_attempts: int,
             run_after: dt.datetime | None = None) -> int:
     """Add a job in the caller's transaction (commit it with the work it refers to); its id.
@@ -57,11 +64,10 @@ def enqueue(connection: Connection, kind: str, payload_ref: str, *, now: dt.date
     """
     values = {"kind": kind, "payload_ref": payload_ref, "state": JobState.PENDING.value, "attempts": 0,
               "max_attempts": max_attempts, "run_after": run_after or now, "created_at": now, "updated_at": now}
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    connection.execute(dialect.insert(jobs).values(values).on_conflict_do_nothing(
-        index_elements=[jobs.c.kind, jobs.c.payload_ref]))
-    job_id: int = connection.execute(
-        select(jobs.c.id).where(jobs.c.kind == kind, jobs.c.payload_ref == payload_ref)).scalar_one()
+    statement = _ENQUEUE["postgresql" if connection.dialect.name == "postgresql" else "sqlite"]
+    job_id: int | None = connection.execute(statement, values).scalar()
+    if job_id is None:
+        job_id = connection.execute(_JOB_ID, {"kind": kind, "payload_ref": payload_ref}).scalar_one()
     return job_id
 
 
