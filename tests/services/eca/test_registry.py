@@ -68,3 +68,17 @@ async def test_a_refused_enrollment_report_is_400_20_other_failures_peer_errors(
     with pytest.raises(PeerError):
         await registry(Response(), enrolled=Response(status_code=404)).enrolled("ab" * 32, HashedId8(bytes(8)))
     await registry(Response()).enrolled("ab" * 32, HashedId8(bytes(8)))
+
+
+async def test_the_registration_carries_the_key_the_ra_names() -> None:
+    """Asked by the requested key, the RA may name that key (the registration reuses it) or, wrongly, another."""
+    def answer(key: SoftwareKey | None) -> JSONResponse:
+        named = KEY if key is None else key.public_point
+        return JSONResponse({"canonical_id": "ab" * 32, "curve": "P-256", "device_type": "OBU",
+                             "public_key": named.encode(compressed=True).hex(), "state": "registered"})
+
+    same = await registry(answer(None)).by_key(KEY)
+    other = SoftwareKey.generate()
+    named_other = await registry(answer(other)).by_key(KEY)
+    assert same.canonical_key == KEY and same.device_type == "OBU"
+    assert named_other.canonical_key == other.public_point != KEY

@@ -5,10 +5,10 @@ The public app (at `/eca` in the embedded default) serves `POST /v3/enrollment-c
 errors always in the fine mode). The ECA asks the RA's internal API over a `PeerClient`: through
 `transport_to_ra` (an httpx transport to the RA's internal app, `httpx.ASGITransport(app=ra.internal)` in the
 embedded default and the tests, called as an `InProcessTransport`: the same requests to the same app, without the
-httpx client's request building, which cost as much as the RA's answer), else over the network at `[ra] url` (where, at scale, the RA's internal
-listener must answer: the configuration has no separate internal URL yet). The database is migrated to head and
-the ECA key loaded (from the key store, checked against the ECA certificate) when the apps are built: a missing
-or wrong key stops start-up.
+httpx client's request building, which cost as much as the RA's answer), else over the network at `[ra] url`
+(where, at scale, the RA's internal listener must answer: the configuration has no separate internal URL yet).
+The database is migrated to head and the ECA key loaded (from the key store, checked against the ECA
+certificate) when the apps are built: a missing or wrong key stops start-up.
 """
 
 from __future__ import annotations

@@ -61,7 +61,8 @@ class RaRegistry:
 
     async def by_key(self, key: Point) -> Registration:
         """The device whose canonical key is `key` (a request signed by the requested key); 400-21 if none."""
-        return await self._check({"curve": _CURVE_NAMES[key.curve], "public_key": key.encode(compressed=True).hex()})
+        return await self._check({"curve": _CURVE_NAMES[key.curve], "public_key": key.encode(compressed=True).hex()},
+                                 asked=key)
 
     async def enrolled(self, canonical_id: str, certificate: HashedId8) -> None:
         """Report the enrollment certificate issued to the device; 400-20 if the RA refuses (blocked meanwhile)."""
@@ -71,17 +72,25 @@ class RaRegistry:
             raise Ieee1609Error(ErrorCode.BLOCKED_ENROLLMENT_CERTIFICATE, f"the RA refused: device {canonical_id}")
         _expect_ok(response, "enrolled")
 
-    async def _check(self, body: dict[str, str]) -> Registration:
+    async def _check(self, body: dict[str, str], asked: Point | None = None) -> Registration:
+        """The RA's answer; its canonical key is `asked` when it names that key (read only when it names another)."""
         response = await self.client.request("POST", "/internal/v1/registration-check", json=body)
         if response.status_code == 404 and _reason(response) == "unregistered":
             raise Ieee1609Error(ErrorCode.UNREGISTERED_ENROLLMENT_CERTIFICATE, "no such device at the RA")
         _expect_ok(response, "registration-check")
         try:
             value = response.json()
-            key = Point.decode(_CURVES[value["curve"]], bytes.fromhex(value["public_key"]))
+            key = _read_key(_CURVES[value["curve"]], bytes.fromhex(value["public_key"]), asked)
             return Registration(value["canonical_id"], value["device_type"], value["state"], key)
         except (ValueError, KeyError, TypeError, InvalidPoint):
             raise PeerError(self.client.settings.name, "unreadable registration") from None
+
+
+def _read_key(curve: Curve, encoded: bytes, asked: Point | None) -> Point:
+    """The key the RA names: `asked` when it is that key (no point decompression), else decoded."""
+    if asked is not None and asked.curve is curve and asked.encode(compressed=True) == encoded:
+        return asked
+    return Point.decode(curve, encoded)
 
 
 def _reason(response: httpx.Response) -> object:

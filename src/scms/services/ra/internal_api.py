@@ -13,7 +13,7 @@ device is 409 (the ECA checked the device just before; the operator blocked it i
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from scms.crypto import HashedId8
 from scms.services.common.tasks import Clock
@@ -40,7 +40,7 @@ def internal_router(store: DeviceStore, clock: Clock) -> APIRouter:
 
     @router.post("/registration-check", summary="The registered device behind an enrollment request",
                  response_model=Registration, responses={404: {"description": 'not registered ("reason")'}})
-    async def registration_check(body: RegistrationCheck) -> Registration | JSONResponse:
+    async def registration_check(body: RegistrationCheck) -> Response:
         if (body.canonical_id is None) == (body.public_key is None):
             raise HTTPException(400, "give canonical_id or public_key, not both")
         if body.public_key is not None:
@@ -53,14 +53,20 @@ def internal_router(store: DeviceStore, clock: Clock) -> APIRouter:
         device = store.get(identifier)
         if device is None:
             return JSONResponse({"detail": f"no device {identifier}", "reason": "unregistered"}, status_code=404)
-        return Registration.of(device)
+        return _json(Registration.of(device))
 
     @router.post("/devices/{canonical_id}/enrolled", summary="The ECA issued an enrollment certificate (idempotent)",
+                 response_model=Registration,
                  responses={404: {"description": "not registered"},
                             409: {"description": "blocked or deleted, or the certificate is another device's"}})
-    async def enrolled(canonical_id: CanonicalId, body: EnrollmentReport) -> Registration:
+    async def enrolled(canonical_id: CanonicalId, body: EnrollmentReport) -> Response:
         certificate = HashedId8(bytes.fromhex(body.enrollment_certificate))
         with registry_errors():
-            return Registration.of(store.record_enrollment(canonical_id, certificate, clock()))
+            return _json(Registration.of(store.record_enrollment(canonical_id, certificate, clock())))
 
     return router
+
+
+def _json(registration: Registration) -> Response:
+    """The registration as JSON, serialised once (a returned model would be validated and serialised again)."""
+    return Response(registration.model_dump_json(), media_type="application/json")
