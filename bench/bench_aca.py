@@ -113,7 +113,8 @@ def _issue(aca: _Aca, cocoon: object, i: int, j: int, explicit: bool) -> bytes:
         },
     )
     reply_key = response_encryption_public_key(ButterflyVariant.UNIFIED, cocoon, i, j)
-    encrypted = encrypt(unsecured(response), [RekRecipient(PublicEncryptionKey(reply_key))])
+    inner = asn1.Encoded("Ieee1609Dot2Data", unsecured(response))
+    encrypted = encrypt(inner, [RekRecipient(PublicEncryptionKey(reply_key))])
     return sign_pdu(encrypted, aca.key, aca.cert, NOW)
 
 

@@ -235,6 +235,16 @@ def test_plaintext_must_be_ieee1609dot2data() -> None:
         encrypt(INNER, [])
 
 
+def test_plaintext_just_encoded_is_taken_as_it_is() -> None:
+    # An `asn1.Encoded` Ieee1609Dot2Data (bytes `unsecured` has just returned) is not decoded again.
+    key = SoftwareKey.generate()
+    data = encrypt(asn1.Encoded("Ieee1609Dot2Data", INNER), [RekRecipient(PublicEncryptionKey(key.public_point))])
+    assert decrypt(data, [RecipientPrivateKey.for_rek(key)]) == INNER
+    psk = [PskRecipient(SymmetricEncryptionKey(new_aes128_key()))]
+    with pytest.raises(ValueError, match="not a ScmsPdu"):
+        encrypt(asn1.Encoded("ScmsPdu", INNER), psk)
+
+
 def test_decrypt_needs_encrypted_data() -> None:
     with pytest.raises(Ieee1609Error) as info:
         decrypt(INNER, [RecipientSymmetricKey(SymmetricEncryptionKey(new_aes128_key()))])

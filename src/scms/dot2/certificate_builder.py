@@ -39,11 +39,16 @@ class ImplicitIssuance(NamedTuple):
         return f"ImplicitIssuance({self.certificate!r}, r=[secure])"
 
 
-def _audit(event: str, kind: str, issuer: str, profile: str, subject: str = "") -> None:
-    fields = {"event": event, "type": kind, "issuer": issuer, "profile": profile}
-    if subject:
-        fields["subject"] = subject
-    AUDIT_LOGGER.info("%s %s issuer=%s profile=%s", event, kind, issuer, profile, extra={"audit": fields})
+def _audit(
+    event: str, kind: str, issuer: Certificate | None, profile: str, certificate: Certificate | None = None
+) -> None:
+    if not AUDIT_LOGGER.isEnabledFor(logging.INFO):
+        return  # nobody listens: name nothing (hashing the new certificate costs an ACA a few percent)
+    issuer_name = "self" if issuer is None else str(issuer.hashed_id8())
+    fields = {"event": event, "type": kind, "issuer": issuer_name, "profile": profile}
+    if certificate is not None:
+        fields["subject"] = str(certificate.hashed_id8())
+    AUDIT_LOGGER.info("%s %s issuer=%s profile=%s", event, kind, issuer_name, profile, extra={"audit": fields})
 
 
 def _check_linted(linted: object, issuer: Certificate | None, implicit: bool) -> LintedTbs:
@@ -80,19 +85,18 @@ def sign_explicit(
     if issuer is None:
         if linted.template.verification_key != signer.public_point:
             raise ValueError("a self-signed certificate is signed with the key it carries")
-        issuer_id, signer_input, issuer_name = IssuerId(curve.hash_algorithm), b"", "self"
+        issuer_id, signer_input = IssuerId(curve.hash_algorithm), b""
     else:
         issuer_key = issuer.verification_key
         if issuer_key is not None and issuer_key != signer.public_point:
             raise ValueError("the signer does not hold the issuer certificate's key")
-        issuer_id = IssuerId(issuer.hash_algorithm, issuer.hashed_id8())
-        signer_input, issuer_name = issuer.canonical_bytes, str(issuer.hashed_id8())
+        issuer_id, signer_input = IssuerId(issuer.hash_algorithm, issuer.hashed_id8()), issuer.canonical_bytes
     tbs_bytes = encode("ToBeSignedCertificate", tbs)
     digest = signing_digest(curve, tbs_bytes, signer_input)
-    _audit("certificate.sign.begin", "explicit", issuer_name, profile)
+    _audit("certificate.sign.begin", "explicit", issuer, profile)
     signature = signer.sign_digest(digest).to_x_only()
     certificate = _certificate("explicit", issuer_id, tbs_bytes, signature_to_coer(signature))
-    _audit("certificate.sign.end", "explicit", issuer_name, profile, str(certificate.hashed_id8()))
+    _audit("certificate.sign.end", "explicit", issuer, profile, certificate)
     return certificate
 
 
@@ -119,9 +123,8 @@ def issue_implicit(
     tbs["verifyKeyIndicator"] = ("reconstructionValue", point_to_coer(issuance.reconstruction_point))
     tbs_bytes = encode("ToBeSignedCertificate", tbs)
     e = ecqv_e(tbs_bytes, issuer.canonical_bytes, ca_key.curve)
-    issuer_name = str(issuer.hashed_id8())
-    _audit("certificate.issue.begin", "implicit", issuer_name, profile)
+    _audit("certificate.issue.begin", "implicit", issuer, profile)
     r = ecqv_finish(issuance, e, ca_key)
     certificate = _certificate("implicit", IssuerId(issuer.hash_algorithm, issuer.hashed_id8()), tbs_bytes)
-    _audit("certificate.issue.end", "implicit", issuer_name, profile, str(certificate.hashed_id8()))
+    _audit("certificate.issue.end", "implicit", issuer, profile, certificate)
     return ImplicitIssuance(certificate, r)

@@ -133,12 +133,13 @@ def _aca_ee_response(certificate: Certificate, private_key_info: bytes | None, n
 
 def _ee_spdu(wanted: RaAcaCertRequest, response: bytes, aca: AcaIssuer, now: Time32) -> bytes:
     inner = unsecured(response)
+    just_encoded = asn1.Encoded("Ieee1609Dot2Data", inner)  # encrypted without decoding it again
     if wanted.cubk:
         if not aca.certificate.uses_cubk:
             raise Ieee1609Error(ErrorCode.DISALLOWED_OTHER_FIELDS, f"{aca.certificate} does not answer with cubk")
-        return encrypt(inner, [RekRecipient(_encryption_key(wanted))])
+        return encrypt(just_encoded, [RekRecipient(_encryption_key(wanted))])
     if wanted.cert_enc_key is not None:
-        encrypted = encrypt(inner, [RekRecipient(wanted.cert_enc_key)])
+        encrypted = encrypt(just_encoded, [RekRecipient(wanted.cert_enc_key)])
         return sign_pdu(encrypted, aca.key, aca.certificate, now)  # Signed(Unsecured(Encrypted)), Annex A
     return inner
 

@@ -35,8 +35,9 @@ def sign_certificate_request(tbs_request: bytes, *, key: Signer, signer: SignerF
     """COER `Ieee1609Dot2Data` (signedCertificateRequest) around `tbs_request`, the COER of an `ScmsPdu`."""
     pdu = decode("ScmsPdu", tbs_request)
     digest = signing_digest(key.curve, tbs_request, signer.signer_input)
-    what = {"type": "SignedCertificateRequest", "content": pdu["content"][1][0], "signer": str(signer)}
-    signature = audited_signature(key, digest, what).to_x_only()
+    content = pdu["content"][1][0]
+    what = {"type": "SignedCertificateRequest", "content": content}
+    signature = audited_signature(key, digest, lambda: {**what, "signer": str(signer)}).to_x_only()
     request = {
         "hashAlgorithmId": hash_id_of(key.curve),
         "tbsRequest": pdu,

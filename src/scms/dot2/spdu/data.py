@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Literal, cast
 
+from scms.asn1 import Encoded
 from scms.crypto import HashedId8, sha256
 from scms.dot2._codec import decode, encode
 from scms.dot2.errors import ErrorCode, Ieee1609Error
 from scms.dot2.spdu._canonical import canonical_data_value
 
-__all__ = ["PROTOCOL_VERSION", "ContentKind", "Ieee1609Dot2Data", "unsecured"]
+__all__ = ["PROTOCOL_VERSION", "ContentKind", "Ieee1609Dot2Data", "inner_data", "unsecured"]
 
 PROTOCOL_VERSION = 3
 
@@ -28,6 +29,18 @@ ContentKind = Literal[
 def unsecured(payload: bytes) -> bytes:
     """COER `Ieee1609Dot2Data` with content unsecuredData = `payload` (e.g. a COER ScmsPdu or CrlContents)."""
     return encode("Ieee1609Dot2Data", {"protocolVersion": PROTOCOL_VERSION, "content": ("unsecuredData", payload)})
+
+
+def inner_data(inner: bytes | Encoded) -> Encoded:
+    """The data a signed or encrypted SPDU carries, checked: bytes are decoded (what is not an Ieee1609Dot2Data is
+    refused, ValueError for a wrong `Encoded`, 400-42 for bytes); an `asn1.Encoded` of an Ieee1609Dot2Data (bytes
+    `unsecured`, `encrypt` or `sign_data` has just returned) is taken as it is."""
+    if isinstance(inner, Encoded):
+        if inner.type_name != "Ieee1609Dot2Data":
+            raise ValueError(f"signed or encrypted data carries an Ieee1609Dot2Data, not a {inner.type_name}")
+        return inner
+    decode("Ieee1609Dot2Data", inner)  # refuse what is not one; then its bytes go in unchanged
+    return Encoded("Ieee1609Dot2Data", inner)
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from scms.asn1 import Encoded
 from scms.crypto import CryptoError, aes128ccm_decrypt, aes128ccm_encrypt, new_aes128_key, new_ccm_nonce
-from scms.dot2._codec import decode, encode
+from scms.dot2._codec import encode
 from scms.dot2.errors import ErrorCode, Ieee1609Error
-from scms.dot2.spdu.data import PROTOCOL_VERSION, Ieee1609Dot2Data
+from scms.dot2.spdu.data import PROTOCOL_VERSION, Ieee1609Dot2Data, inner_data
 from scms.dot2.spdu.recipients import PskRecipient, Recipient, RecipientPrivateKey, RecipientSymmetricKey
 
 __all__ = ["RecipientKey", "decrypt", "encrypt"]
@@ -21,11 +22,14 @@ __all__ = ["RecipientKey", "decrypt", "encrypt"]
 RecipientKey = RecipientPrivateKey | RecipientSymmetricKey
 
 
-def encrypt(inner: bytes, recipients: Sequence[Recipient]) -> bytes:
-    """COER `Ieee1609Dot2Data` (encryptedData) carrying `inner` (the COER of an Ieee1609Dot2Data) to `recipients`."""
+def encrypt(inner: bytes | Encoded, recipients: Sequence[Recipient]) -> bytes:
+    """COER `Ieee1609Dot2Data` (encryptedData) carrying `inner` (the COER of an Ieee1609Dot2Data) to `recipients`.
+
+    As for `sign_data`, bytes are decoded first and an `asn1.Encoded` of an Ieee1609Dot2Data is taken as it is.
+    """
     if not recipients:
         raise ValueError("an encrypted SPDU needs at least one recipient")
-    decode("Ieee1609Dot2Data", inner)  # the plaintext of 1609.2 encryption is an Ieee1609Dot2Data
+    plaintext = inner_data(inner).data  # the plaintext of 1609.2 encryption is an Ieee1609Dot2Data
     psk = [r for r in recipients if isinstance(r, PskRecipient)]
     if psk and len(recipients) > 1:
         raise ValueError("a pskRecipInfo encrypts with the pre-shared key itself and must be the only recipient")
@@ -33,7 +37,7 @@ def encrypt(inner: bytes, recipients: Sequence[Recipient]) -> bytes:
     nonce = new_ccm_nonce()
     value = {
         "recipients": [recipient.recipient_info(data_key) for recipient in recipients],
-        "ciphertext": ("aes128ccm", {"nonce": nonce, "ccmCiphertext": aes128ccm_encrypt(data_key, nonce, inner)}),
+        "ciphertext": ("aes128ccm", {"nonce": nonce, "ccmCiphertext": aes128ccm_encrypt(data_key, nonce, plaintext)}),
     }
     return encode("Ieee1609Dot2Data", {"protocolVersion": PROTOCOL_VERSION, "content": ("encryptedData", value)})
 

@@ -15,14 +15,14 @@ from typing import Any
 
 from scms.asn1 import Encoded
 from scms.crypto import CryptoError, Point, Signer, signing_digest
-from scms.dot2._codec import decode, encode
+from scms.dot2._codec import encode
 from scms.dot2.certificate import Certificate
 from scms.dot2.curve_points import signature_to_coer
 from scms.dot2.errors import ErrorCode, Ieee1609Error
 from scms.dot2.spdu._audit import audited_signature
 from scms.dot2.spdu._canonical import canonical_tbs_data
 from scms.dot2.spdu._signer_key import ResolvedSigner, hash_id_of, resolve_signer
-from scms.dot2.spdu.data import PROTOCOL_VERSION, Ieee1609Dot2Data
+from scms.dot2.spdu.data import PROTOCOL_VERSION, Ieee1609Dot2Data, inner_data
 from scms.dot2.spdu.header import HeaderInfo
 from scms.dot2.spdu.signer import SignerForm
 from scms.dot2.time import Time32, Time64
@@ -49,13 +49,13 @@ def sign_data(
     if (inner is None) == (ext_data_hash is None):
         raise ValueError("sign either inner data or an external data hash")
     if inner is not None:
-        payload: dict[str, Any] = {"data": _inner_data(inner)}
+        payload: dict[str, Any] = {"data": inner_data(inner)}
     else:
         payload = {"extDataHash": ("sha256HashedData", ext_data_hash)}
     tbs = encode("ToBeSignedData", {"payload": payload, "headerInfo": header.to_coer()})
     digest = signing_digest(key.curve, tbs, signer.signer_input)
-    what = {"type": "SignedData", "psid": header.psid, "signer": str(signer)}
-    signature = audited_signature(key, digest, what).to_x_only()
+    what = {"type": "SignedData", "psid": header.psid}
+    signature = audited_signature(key, digest, lambda: {**what, "signer": str(signer)}).to_x_only()
     signed = {
         "hashId": hash_id_of(key.curve),
         "tbsData": Encoded("ToBeSignedData", tbs),
@@ -63,15 +63,6 @@ def sign_data(
         "signature": signature_to_coer(signature),
     }
     return encode("Ieee1609Dot2Data", {"protocolVersion": PROTOCOL_VERSION, "content": ("signedData", signed)})
-
-
-def _inner_data(inner: bytes | Encoded) -> Encoded:
-    if isinstance(inner, Encoded):
-        if inner.type_name != "Ieee1609Dot2Data":
-            raise ValueError(f"signed data carries an Ieee1609Dot2Data, not a {inner.type_name}")
-        return inner
-    decode("Ieee1609Dot2Data", inner)  # refuse what is not one; then its bytes go in unchanged
-    return Encoded("Ieee1609Dot2Data", inner)
 
 
 @dataclass(frozen=True)
