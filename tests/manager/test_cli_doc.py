@@ -7,7 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import typer
 import typer.main
+from typer.core import TyperGroup
 
 from scms.cli import app
 
@@ -15,12 +17,12 @@ PAGE = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
 
 
 def _commands(command: Any, path: list[str]) -> Iterator[tuple[str, Any]]:
-    subcommands = getattr(command, "commands", None)
-    if not subcommands:
+    if not isinstance(command, TyperGroup):
         yield " ".join(path), command
         return
-    for name, sub in subcommands.items():
-        yield from _commands(sub, [*path, name])
+    context = typer.Context(command)
+    for name in command.list_commands(context):  # `scms` loads its groups on demand (scms.cli._lazy)
+        yield from _commands(command.get_command(context, name), [*path, name])
 
 
 def _sections() -> dict[str, str]:
