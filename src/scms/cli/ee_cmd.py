@@ -6,6 +6,7 @@ docs/api-ee.md), one command per step of a device's life (1609.2.1 clauses 6.3.4
     scms ee bootstrap --anchor-ctl F            CTLs, CCF, RA certificate, composite CRL, verified from the anchor
     scms ee enroll | request | download | successor
     scms ee sign FILE --psid P | verify FILE | status
+    scms ee fleet --devices N --concurrency C    simulated devices in memory against a running SCMS (fleet_cmd)
 
 Every command takes `--device DIR` (default ./device). Errors are one line; exit codes in `ee_support`.
 """
@@ -19,6 +20,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from scms.cli import fleet_cmd
 from scms.cli.ee_support import (
     EXIT_NOT_READY,
     EXIT_REFUSED,
@@ -41,6 +43,8 @@ from scms.ee.state import DeviceState, RequestRecord
 app = typer.Typer(no_args_is_help=True, help="A reference end entity (OBU or RSU) over a device state directory.")
 
 __all__ = ["app"]
+
+app.command("fleet")(fleet_cmd.fleet)
 
 DeviceDir = Annotated[Path, typer.Option("--device", help="Device state directory.")]
 DEFAULT_DEVICE = Path("device")

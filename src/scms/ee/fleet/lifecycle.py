@@ -92,12 +92,12 @@ def run_life_cycle(planned: PlannedDevice, target: FleetTarget, settings: FleetS
         try:
             certificates = actions[generic]()
         except Exception as error:  # counted by kind; the life cycle stops here
-            metrics.failed(step, error)
+            metrics.failed(step, error, start, perf_counter())
             if on_step is not None:
                 on_step(planned, step, False)
             kept = device if settings.keep_devices else None
             return DeviceOutcome(planned, done, step, error_kind(error), device=kept)
-        metrics.passed(step, perf_counter() - start, certificates)
+        metrics.passed(step, start, perf_counter(), certificates)
         done += 1
         if on_step is not None:
             on_step(planned, step, True)

@@ -90,6 +90,8 @@ class StepStats:
     certificates: int
     duration: Summary
     """Of the passed steps."""
+    span: float
+    """Seconds from the first start of the step (any device) to its last end."""
 
 
 @dataclass
@@ -97,6 +99,11 @@ class _Step:
     passed: list[float] = field(default_factory=list)
     failed: int = 0
     certificates: int = 0
+    first: float = math.inf
+    last: float = -math.inf
+
+    def ran(self, start: float, end: float) -> None:
+        self.first, self.last = min(self.first, start), max(self.last, end)
 
 
 class Metrics:
@@ -117,15 +124,19 @@ class Metrics:
             self._latency.setdefault(endpoint, []).append(seconds)
             self._statuses.setdefault(endpoint, Counter())[0 if response is None else response.status] += 1
 
-    def passed(self, step: str, seconds: float, certificates: int = 0) -> None:
+    def passed(self, step: str, start: float, end: float, certificates: int = 0) -> None:
+        """A step that ran from `start` to `end` (perf_counter seconds) and obtained `certificates`."""
         with self._lock:
             record = self._steps.setdefault(step, _Step())
-            record.passed.append(seconds)
+            record.passed.append(end - start)
             record.certificates += certificates
+            record.ran(start, end)
 
-    def failed(self, step: str, error: BaseException) -> None:
+    def failed(self, step: str, error: BaseException, start: float, end: float) -> None:
         with self._lock:
-            self._steps.setdefault(step, _Step()).failed += 1
+            record = self._steps.setdefault(step, _Step())
+            record.failed += 1
+            record.ran(start, end)
             self.errors[step, error_kind(error)] += 1
 
     def endpoints(self) -> tuple[EndpointStats, ...]:
@@ -137,6 +148,6 @@ class Metrics:
         """Each step met, in `order` (steps not in it after)."""
         with self._lock:
             names = [s for s in order if s in self._steps] + sorted(set(self._steps) - set(order))
-            return tuple(StepStats(name, len(self._steps[name].passed), self._steps[name].failed,
-                                   self._steps[name].certificates, summarize(self._steps[name].passed))
-                         for name in names)
+            return tuple(StepStats(name, len(record.passed), record.failed, record.certificates,
+                                   summarize(record.passed), record.last - record.first)
+                         for name, record in ((name, self._steps[name]) for name in names))
