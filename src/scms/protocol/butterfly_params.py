@@ -71,12 +71,13 @@ class ButterflyParams:
         """RA: the cocoon signing key B(i, j), the key the ACA certifies (after randomising it)."""
         return cocoon_public_key(self.signing_caterpillar, self.signing_expansion, i, j, KeyPurpose.SIGNING)
 
-    def response_encryption_key(self, i: int, j: int) -> Point:
-        """RA: the key the ACA encrypts the (i, j) response to (original: J; unified variants: B)."""
+    def response_encryption_key(self, i: int, j: int, cocoon: Point | None = None) -> Point:
+        """RA: the key the ACA encrypts the (i, j) response to (original: J; unified variants: B). `cocoon`: B(i, j)
+        when the caller has it already (`cocoon_public_key`), so that it is not expanded twice."""
         caterpillar = self.encryption_caterpillar
         return response_encryption_public_key(
             self.variant,
-            self.cocoon_public_key(i, j),
+            self.cocoon_public_key(i, j) if cocoon is None else cocoon,
             i,
             j,
             encryption_caterpillar=None if caterpillar is None else caterpillar.point,

@@ -45,7 +45,8 @@ def butterfly_request(
     the RA decided (validity of i-period i, permissions, region, ...); its id and key are set here. `linkage` holds
     the two LAs' encrypted plv(i, j). Sign it with `sign_ra_aca_request`."""
     compact = params.variant is ButterflyVariant.COMPACT_UNIFIED
-    cert_enc_key = None if compact else PublicEncryptionKey(params.response_encryption_key(i, j))
+    cocoon = params.cocoon_public_key(i, j)  # B, once: the unified variants encrypt to it too
+    cert_enc_key = None if compact else PublicEncryptionKey(params.response_encryption_key(i, j, cocoon))
     return RaAcaCertRequest(
         generation_time=now,
         cert_type=cert_type,
@@ -54,7 +55,7 @@ def butterfly_request(
             id=CertificateId.linkage_data(LinkageData(IValue(i), DUMMY_LINKAGE_VALUE)),
             verification_key=None,
         ),
-        request_key=params.cocoon_public_key(i, j),
+        request_key=cocoon,
         butterfly_explicit=cert_type is CertificateType.EXPLICIT,
         cubk=compact,
         linkage=linkage,
