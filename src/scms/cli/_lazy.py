@@ -35,6 +35,7 @@ class Lazy:
 def load(name: str, entry: Lazy) -> click.Command:
     """Import `entry`'s module and make its click command, named `name`."""
     target: Any = getattr(importlib.import_module(entry.module), entry.attribute)
+    command: click.Command
     if isinstance(target, typer.Typer):  # a group even with one command (`scms trust verify`), as add_typer makes
         command = typer.main.get_group(target)
     else:  # a command function: a one-command app gives the command itself
