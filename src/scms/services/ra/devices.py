@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, bindparam, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.dml import ReturningInsert
 
 from scms.crypto import HashedId8, Point
 from scms.services.common import begin_write
@@ -70,7 +72,12 @@ def _device(row: Row[Any]) -> Device:
 _GET = select(devices).where(devices.c.canonical_id == bindparam("canonical_id"))
 _OWNER = select(enrollment_certificates.c.canonical_id).where(
     enrollment_certificates.c.hashed_id8 == bindparam("certificate"))
-_RECORD = insert(enrollment_certificates)
+_RECORD_NEW: dict[str, ReturningInsert[tuple[bytes]]] = {
+    name: dialect.insert(enrollment_certificates).on_conflict_do_nothing().returning(
+        enrollment_certificates.c.hashed_id8)
+    for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
+}
+"""The certificate's record unless it exists (no row back: recorded before, for this device or another)."""
 _MOVE = (
     update(devices)
     .where(devices.c.canonical_id == bindparam("device"), devices.c.state == bindparam("seen"))
@@ -128,12 +135,12 @@ class DeviceStore:
         transaction; idempotent (the same report again changes nothing)."""
         with begin_write(self.engine) as connection:
             device = self._apply(connection, identifier, DeviceEvent.ENROL, now)
-            owner = connection.execute(_OWNER, {"certificate": bytes(certificate)}).scalar()
-            if owner is None:
-                connection.execute(_RECORD, {"hashed_id8": bytes(certificate), "canonical_id": identifier,
-                                             "recorded_at": now})
-            elif owner != identifier:
-                raise DeviceConflict(f"enrollment certificate {certificate} belongs to another device")
+            recorded = connection.execute(_RECORD_NEW[connection.dialect.name], {
+                "hashed_id8": bytes(certificate), "canonical_id": identifier, "recorded_at": now}).first()
+            if recorded is None:  # reported before: the same report again changes nothing, another device's conflicts
+                owner = connection.execute(_OWNER, {"certificate": bytes(certificate)}).scalar()
+                if owner != identifier:
+                    raise DeviceConflict(f"enrollment certificate {certificate} belongs to another device")
             return device
 
     def enrollment_certificates(self, identifier: str) -> tuple[HashedId8, ...]:
