@@ -8,7 +8,8 @@ beside them. Goal (issue 4): from request to downloadable in < 2 s, end to end, 
 * ACA: `POST /v1/certificate-requests` with the 1040 requests in one batch: recorded with a job, verified (the RA
   chain once) and issued in the runner's pool (`cpu_workers` processes, 64 requests a piece), answers stored,
   returned; timed for 2, 1 and 0 (threads) pool processes, after a warm-up batch (process start, keys loaded);
-* RA: opens the 1040 answers (`open_aca_ra_response`, one core), which are then downloadable.
+* RA: opens the 1040 answers as its pool step does (`generation_cpu.open_answers`: `open_aca_ra_response`, the
+  ACA certificate's chain verified once; timed on one core), which are then downloadable.
 """
 
 from __future__ import annotations
@@ -26,14 +27,11 @@ from sqlalchemy import Engine, select
 
 from scms.crypto import ButterflyVariant
 from scms.deployment import Deployment, DeploymentConfig, load_deployment
-from scms.dot2.certificate import Certificate
 from scms.dot2.certificate_fields import CertificateId, CertificateType, ValidityPeriod
 from scms.dot2.certificate_template import CertificateTemplate
-from scms.dot2.chain import verify_chain
 from scms.dot2.permissions import PsidSsp
 from scms.dot2.time import IPeriods, LeapSeconds, Time32
 from scms.manager import init_deployment
-from scms.protocol.aca_ra_response import open_aca_ra_response
 from scms.protocol.butterfly_params import ButterflyKeys
 from scms.protocol.la_messages import PlvChainRequest, PlvRequest, PlvResponse
 from scms.protocol.ra_aca import butterfly_request
@@ -43,6 +41,7 @@ from scms.services.aca import WARM_UP_KIND, create_aca_app
 from scms.services.common import RunnerSettings
 from scms.services.common.task_tables import jobs
 from scms.services.la import create_la_app
+from scms.services.ra.generation_cpu import open_answers
 
 I_PERIODS, J_MAX = 52, 20
 CERTIFICATES = I_PERIODS * J_MAX
@@ -166,16 +165,12 @@ def run() -> list[tuple[str, float]]:
                          seconds / CERTIFICATES * 1e6))
         rows.append(("ACA service, 2 processes: CPU time of all processes, per certificate",
                      aca_cpu / CERTIFICATES * 1e6))
-        roots = [deployment.certificate("root")]
-        ica = deployment.certificate("ica")
+        answers = [answer for answer in answered.responses if isinstance(answer, bytes)]
+        open_answers(str(folder / "scms"), answers[:1], int(now) + 60)  # as a warm pool process: deployment loaded
 
-        def check(certificate: Certificate, at: Time32) -> object:
-            return verify_chain(certificate, [ica], roots, at)
-
-        def open_all() -> None:
-            for answer in answered.responses:
-                assert isinstance(answer, bytes)
-                open_aca_ra_response(answer, Time32(now + 60), check_aca=check)
+        def open_all() -> None:  # the RA's pool step: the ACA chain verified once, each signature every time
+            opened = open_answers(str(folder / "scms"), answers, int(now) + 60)
+            assert all(isinstance(entry, tuple) for entry in opened)
 
         _, open_seconds = _timed(open_all)
         rows.append(("RA: open one AcaRaCertResponseSpdu (one core)", open_seconds / CERTIFICATES * 1e6))
