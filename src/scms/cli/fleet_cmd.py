@@ -69,6 +69,8 @@ def fleet(
         "--successor/--no-successor", help="End each life cycle with a successor enrollment.")] = True,
     max_wait: Annotated[int, typer.Option(
         "--max-wait", min=0, help="Longest wait in seconds for a device's downloads.")] = 120,
+    unregistered: Annotated[int, typer.Option(
+        "--unregistered", min=0, help="Devices (the last ones) never registered: the ECA refuses them (400-21).")] = 0,
 ) -> None:
     """A fleet of simulated OBUs and RSUs, each registered, bootstrapped, enrolled, given certificates and a
     successor enrollment certificate, against a running SCMS; throughput, latency percentiles and errors."""
@@ -77,7 +79,8 @@ def fleet(
         deployment = load_deployment(directory)
         target = FleetTarget.of_deployment(deployment, url)
         settings = FleetSettings(devices=devices, rsus=count, concurrency=concurrency, duration_s=duration,
-                                 periods=periods, implicit=implicit, successor=successor, max_wait_s=max_wait)
+                                 periods=periods, implicit=implicit, successor=successor, max_wait_s=max_wait,
+                                 unregistered=unregistered)
     except (DeploymentError, ValueError) as error:
         raise _fail(str(error), EXIT_USAGE) from None
     report = run_with_progress(settings, target, Console(stderr=True))

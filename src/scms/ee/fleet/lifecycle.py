@@ -1,6 +1,7 @@
 """One simulated device's life cycle (`scms.ee.fleet.plan`), through the `Device` facade on state kept in memory:
 each step timed and counted in `Metrics`; the first step that fails ends the life cycle (the later ones need it).
-A download that is not complete within `max_wait_s` fails as "not ready".
+A download that is not complete within `max_wait_s` fails as "not ready". An unregistered device's "register" step
+fetches the policy files with the operator token and takes them as given out of band, without registering.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from scms.ee.errors import NotReady
 from scms.ee.fleet.metrics import Metrics, error_kind
 from scms.ee.fleet.plan import LIFE_CYCLE, FleetSettings, PlannedDevice, steps_of
 from scms.ee.fleet.target import FleetTarget
+from scms.ee.flows import fetch_policies
+from scms.ee.flows.registration import canonical_id_of
 
 __all__ = ["DeviceOutcome", "StepCallback", "run_life_cycle"]
 
@@ -40,13 +43,20 @@ class DeviceOutcome:
         return self.started and self.failed_step is None
 
 
-def _actions(device: Device, kind: str, target: FleetTarget, settings: FleetSettings
+def _actions(device: Device, planned: PlannedDevice, target: FleetTarget, settings: FleetSettings
              ) -> dict[str, Callable[[], int]]:
     """Each step of the life cycle as a call that returns the certificates it obtained."""
     certificate_type = CertificateType.IMPLICIT if settings.implicit else CertificateType.EXPLICIT
+    kind, operator = planned.kind, f"{target.url}/ra"
 
     def register() -> int:
-        device.register(f"{target.url}/ra", target.token, urls=target.urls())
+        if planned.registered:
+            device.register(operator, target.token, urls=target.urls())
+            return 0
+        policies = device.driver.run(fetch_policies(operator, target.token, kind))
+        device.use_policies(policies.global_file, policies.device_file,
+                            canonical_id=canonical_id_of(device.state.canonical_key().public_point))
+        device.state.save_urls(target.urls())
         return 0
 
     def bootstrap() -> int:
@@ -85,7 +95,7 @@ def run_life_cycle(planned: PlannedDevice, target: FleetTarget, settings: FleetS
                    metrics: Metrics, on_step: StepCallback | None = None) -> DeviceOutcome:
     """`planned`'s life cycle on `driver` (shared by the devices of one worker); what became of it."""
     device = Device.in_memory(planned.kind, driver=driver, name=planned.name)
-    actions = _actions(device, planned.kind, target, settings)
+    actions = _actions(device, planned, target, settings)
     done = 0
     for generic, step in zip(LIFE_CYCLE, steps_of(planned.kind, successor=settings.successor), strict=False):
         start = perf_counter()

@@ -5,7 +5,8 @@ device's life cycle (1609.2.1 clauses 6.3.4-6.3.5), in the order a device takes 
     RSU: register, bootstrap, enroll, request identification, download identification, successor
 
 `plan_devices(settings)` names the devices: the RSUs spread evenly through the fleet, so a run cut short by its
-duration still holds both types.
+duration still holds both types. The last `unregistered` devices skip registration (they take the policy files as
+a device given them out of band would): the ECA refuses to enroll them (400-21), a load on the refusal path.
 """
 
 from __future__ import annotations
@@ -62,14 +63,17 @@ class FleetSettings:
     """Longest a device waits for its downloads (pseudonyms, identification, successor), as nextDlTime says."""
     retry_interval_s: int = 1
     """Wait before asking again for a file not ready, when the RA gives no Retry-After."""
+    unregistered: int = 0
+    """How many devices (the last ones) are never registered; their life cycle ends at enrollment (400-21)."""
     keep_devices: bool = False
     """Keep each simulated device (its state in memory) in the result, e.g. to sign messages afterwards."""
 
     def __post_init__(self) -> None:
         if self.devices < 1 or self.concurrency < 1 or self.periods < 1:
             raise ValueError("devices, concurrency and periods are at least 1")
-        if not 0 <= self.rsus <= self.devices:
-            raise ValueError(f"rsus {self.rsus}: between 0 and the {self.devices} devices")
+        for name, count in (("rsus", self.rsus), ("unregistered", self.unregistered)):
+            if not 0 <= count <= self.devices:
+                raise ValueError(f"{name} {count}: between 0 and the {self.devices} devices")
         if self.duration_s is not None and self.duration_s <= 0:
             raise ValueError("duration: more than 0 seconds")
         if self.max_wait_s < 0 or self.retry_interval_s < 1:
@@ -80,17 +84,19 @@ class FleetSettings:
 class PlannedDevice:
     name: str
     kind: DeviceKind
+    registered: bool = True
 
 
 def plan_devices(settings: FleetSettings) -> tuple[PlannedDevice, ...]:
     """The fleet's devices in the order they start: `obu-<n>` and `rsu-<n>`, the RSUs spread evenly."""
     planned, obus, rsus = [], 0, 0
     for position in range(settings.devices):
+        registered = position < settings.devices - settings.unregistered
         # an RSU whenever the RSUs' share of the first position+1 devices grows past the RSUs placed so far
         if (position + 1) * settings.rsus // settings.devices > rsus:
             rsus += 1
-            planned.append(PlannedDevice(f"rsu-{rsus}", "RSU"))
+            planned.append(PlannedDevice(f"rsu-{rsus}", "RSU", registered))
         else:
             obus += 1
-            planned.append(PlannedDevice(f"obu-{obus}", "OBU"))
+            planned.append(PlannedDevice(f"obu-{obus}", "OBU", registered))
     return tuple(planned)
