@@ -13,12 +13,14 @@ from __future__ import annotations
 import contextlib
 import queue
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 from sqlalchemy import create_engine, select
 
 from scms.cli.up_cmd import run_up
@@ -32,6 +34,20 @@ from scms.services.runtime import EmbeddedSettings
 
 COER = {"Content-Type": "application/octet-stream"}
 ERROR = "Ieee-1609.2.1-Error"
+
+
+def wait_serving(url: str, process: subprocess.Popen[bytes], seconds: float = 90) -> None:
+    """Until `scms up` in `process` answers at `url` (its ACA ready); fails if the process ends first."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.communicate()
+        try:
+            if httpx.get(f"{url}/aca/readyz", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise TimeoutError(f"scms up did not answer at {url} within {seconds} s")
 
 
 def free_port() -> int:

@@ -24,22 +24,9 @@ from scms.manager import init_deployment
 from scms.services.common import RunnerSettings
 from scms.services.runtime import EmbeddedSettings, open_embedded
 
-from ._up import Printed, free_port
+from ._up import Printed, free_port, wait_serving
 
 SCMS = Path(sys.executable).with_name("scms")
-
-
-def _ready(url: str, process: subprocess.Popen[bytes], seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        assert process.poll() is None, process.communicate()
-        try:
-            if httpx.get(f"{url}/aca/readyz", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise TimeoutError(f"scms up did not answer at {url} within {seconds} s")
 
 
 def _group_gone(group: int, seconds: float = 10) -> bool:
@@ -59,7 +46,7 @@ def test_sigterm_stops_it_cleanly(tmp_path: Path) -> None:
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     try:
         url = f"http://127.0.0.1:{port}"
-        _ready(url, process)
+        wait_serving(url, process)
         assert httpx.get(f"{url}/ra/v3/ra-certificate", timeout=5).status_code == 200
         process.send_signal(signal.SIGTERM)
         out, err = process.communicate(timeout=60)

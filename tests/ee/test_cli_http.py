@@ -1,13 +1,10 @@
-"""`scms ee` run as a user runs it: the installed `scms` script in a subprocess, against a real server over HTTP.
-`scms init` makes a deployment; its RA and ECA run on a uvicorn server on a free port (as tests/e2e do); the
-device, a state directory on disk, is registered with the operator token `scms init` wrote, bootstrapped from the
-deployment's first CTL file and enrolled, each step a process of its own; errors come back as one line with their
-exit code."""
+"""`scms ee` refusals over HTTP: `scms init` makes a deployment; its RA and ECA run on a uvicorn server on a free
+port (as tests/e2e do); the commands run through typer's CliRunner (no process start-up each) and each error comes
+back as one line with its exit code. A device's whole life with every command a process of the installed `scms`
+script, against `scms up` as a process: tests/e2e/test_cli_life.py."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,13 +15,10 @@ from typer.testing import CliRunner
 
 from scms.cli import app as scms_cli
 from scms.deployment import Deployment, load_deployment
-from scms.ee.state import DeviceState
 from scms.services.common import mount_components
 from scms.services.eca import create_eca_app
 from scms.services.ra import create_ra_app
 from serving import served
-
-SCMS = Path(sys.executable).with_name("scms")
 
 
 @dataclass(frozen=True)
@@ -46,37 +40,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         yield Server(url, directory, deployment)
 
 
-def scms(*args: str | Path, code: int = 0) -> str:
-    done = subprocess.run([str(SCMS), "ee", *map(str, args)], capture_output=True, text=True, timeout=60,
-                          check=False)
-    assert done.returncode == code, (done.stdout, done.stderr)
-    assert "Traceback" not in done.stderr
-    return done.stdout + done.stderr
-
-
 def in_process(*args: str | Path, code: int) -> str:
     """The same command through typer's CliRunner (no process start-up: the error paths), still over HTTP."""
     result = CliRunner().invoke(scms_cli, ["ee", *map(str, args)])
     assert result.exit_code == code, result.output
     assert "Traceback" not in result.output
     return result.output
-
-
-def test_a_device_registers_bootstraps_and_enrolls_over_http(server: Server, tmp_path: Path) -> None:
-    device = tmp_path / "obu"
-    token = server.directory / server.deployment.config.ra.operator_token_file
-    (anchor,) = sorted((server.directory / "public" / "ctl").glob("ctl_*_1.oer"))
-    urls = ("--url", f"ra={server.url}/ra", "--url", f"eca={server.url}/eca")   # the server's port, not the policy's
-    scms("new", "--type", "obu", "--device", device)
-    registered = scms("register", "--device", device, "--ra", f"{server.url}/ra", "--token-file", token, *urls)
-    canonical_id = DeviceState.open(device).index.canonical_id
-    assert canonical_id is not None and f"registered OBU {canonical_id}" in registered
-    assert "trust verified" in scms("bootstrap", "--device", device, "--anchor-ctl", anchor)
-    enrolled = scms("enroll", "--device", device)
-    (enrollment,) = DeviceState.open(device).index.enrollments
-    assert f"enrolled: {enrollment.hashed_id8}" in enrolled
-    status = scms("status", "--device", device)
-    assert canonical_id in status and enrollment.hashed_id8 in status
 
 
 def test_refusals_over_http_are_one_line(server: Server, tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
-"""`scms up [--dir DIR] [--host HOST] [--port PORT] [--log-level LEVEL]`: every component of a deployment in this
-process, on one port (the embedded default, `scms.services.runtime`; docs/operations.md).
+"""`scms up [--dir DIR] [--host HOST] [--port PORT] [--log-level LEVEL] [--download-delay S]`: every component of
+a deployment in this process, on one port (the embedded default, `scms.services.runtime`; docs/operations.md).
 
 1. DIR without a deployment (no `deployment.json`): create one as `scms init` does (DIR/scms.toml if present, else
    the defaults); given --host or --port, `[deployment] base_url` names that address, so that the policy files send
@@ -12,7 +12,8 @@ process, on one port (the embedded default, `scms.services.runtime`; docs/operat
    served, an overdue CRL, the MA not served).
 
 Host and port default to those of `[deployment] base_url` (`http://127.0.0.1:8080` unless configured). Logs go to
-stderr. The clock is read here and by the services' edges.
+stderr. `--download-delay` sets the RA's generation delay (`GenerationSettings.download_delay_s`): how long after
+accepting a request devices are told to come back (nextDlTime). The clock is read here and by the services' edges.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from scms.deployment.tokens import RELEASE_TOKEN
 from scms.dot2.errors import Ieee1609Error
 from scms.manager import init_deployment
 from scms.services.common import serve
+from scms.services.ra import GenerationSettings
 from scms.services.runtime import (
     EMBEDDED_COMPONENTS,
     NOT_SERVED,
@@ -134,12 +136,18 @@ def up(
     port: Annotated[int | None, typer.Option("--port", min=0, max=65535,
                                              help="Port to listen on (default: base_url's).")] = None,
     log_level: Annotated[LogLevel, typer.Option("--log-level", help="Least severe log level on stderr.")] = "info",
+    download_delay: Annotated[int | None, typer.Option(
+        "--download-delay", min=0, max=86_400,
+        help="Seconds from an accepted request to its nextDlTime (default: 2).")] = None,
 ) -> None:
     """Run every SCMS component of the deployment in this process, on one port, until Ctrl-C or SIGTERM."""
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = None if download_delay is None else EmbeddedSettings(
+        generation=GenerationSettings(download_delay_s=download_delay))
     with StopSignals() as signals:
         try:
-            run_up(directory, host, port, stop=signals.stop, before_serving=signals.serving, log_level=log_level)
+            run_up(directory, host, port, stop=signals.stop, before_serving=signals.serving, settings=settings,
+                   log_level=log_level)
         except Interrupted as interrupted:
             typer.echo(str(interrupted), err=True)
         except (DeploymentError, Ieee1609Error) as error:
