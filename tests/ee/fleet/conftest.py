@@ -1,18 +1,7 @@
-"""One `scms up` for the fleet tests (tests/e2e/_up.py: the command's own `run_up` in a thread, on a free port, over
-real HTTP), on a deployment of `make_deployment`."""
+"""One `scms up` for the fleet tests: the end-to-end tests' fixture (tests/e2e: the command's own `run_up` in a
+thread, on a free port, over real HTTP, on a deployment of `make_deployment`), here in place of tests/ee's
+in-memory `scms`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
-from e2e._up import Up, free_port, make_deployment, scms_up
-
-
-@pytest.fixture(scope="package")
-def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Up]:
-    directory, port = tmp_path_factory.mktemp("fleet-up") / "scms-data", free_port()
-    make_deployment(directory, port)
-    with scms_up(directory, port) as up:
-        yield up
+from e2e.conftest import scms  # noqa: F401 (the fixture)

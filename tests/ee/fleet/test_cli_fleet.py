@@ -25,8 +25,8 @@ def _run(*args: str | Path, code: int, timeout: float = 120) -> str:
     return done.stdout
 
 
-def test_a_fleet_against_scms_up(running: Up) -> None:
-    out = _run("ee", "fleet", "--dir", running.directory, "--url", running.url, "--devices", "3", "--rsus", "1",
+def test_a_fleet_against_scms_up(scms: Up) -> None:
+    out = _run("ee", "fleet", "--dir", scms.directory, "--url", scms.url, "--devices", "3", "--rsus", "1",
                "--concurrency", "3", code=0)
     assert "3 devices (1 RSUs), concurrency 3: 3 completed, 0 failed, 0 not started" in out
     for title in ("life-cycle steps", "HTTP endpoints"):
@@ -35,21 +35,21 @@ def test_a_fleet_against_scms_up(running: Up) -> None:
     assert "errors (" not in out
 
 
-def test_refusals_are_tabled_by_code_and_fail_the_run(running: Up) -> None:
-    out = _run("ee", "fleet", "--dir", running.directory, "--url", running.url, "--devices", "2", "--rsus", "0",
+def test_refusals_are_tabled_by_code_and_fail_the_run(scms: Up) -> None:
+    out = _run("ee", "fleet", "--dir", scms.directory, "--url", scms.url, "--devices", "2", "--rsus", "0",
                "--unregistered", "1", "--no-successor", code=1)
     assert "2 devices (0 RSUs), concurrency 4: 1 completed, 1 failed" in out
     assert re.search(r"│ enroll\s+│ 400-21\s+│\s+1 │", out)
 
 
-def test_usage_errors(running: Up, tmp_path: Path) -> None:
+def test_usage_errors(scms: Up, tmp_path: Path) -> None:
     runner = CliRunner()
-    elsewhere = runner.invoke(scms_cli, ["ee", "fleet", "--dir", str(running.directory), "--url",
+    elsewhere = runner.invoke(scms_cli, ["ee", "fleet", "--dir", str(scms.directory), "--url",
                                          "http://192.0.2.1:8080"])
     assert elsewhere.exit_code == 2 and "only targets a local SCMS" in elsewhere.output
     missing = runner.invoke(scms_cli, ["ee", "fleet", "--dir", str(tmp_path / "none")])
     assert missing.exit_code == 2 and "error:" in missing.output
-    too_many = runner.invoke(scms_cli, ["ee", "fleet", "--dir", str(running.directory), "--devices", "2",
+    too_many = runner.invoke(scms_cli, ["ee", "fleet", "--dir", str(scms.directory), "--devices", "2",
                                         "--rsus", "3"])
     assert too_many.exit_code == 2 and "rsus 3" in too_many.output
 

@@ -18,10 +18,10 @@ SETTINGS = FleetSettings(devices=6, rsus=2, unregistered=2, concurrency=3, keep_
 
 
 @pytest.fixture(scope="module")
-def report(running: Up) -> FleetReport:
+def report(scms: Up) -> FleetReport:
     steps: list[tuple[str, str, bool]] = []
     ended: list[str] = []
-    report = run_fleet(SETTINGS, FleetTarget.of_deployment(running.deployment, running.url),
+    report = run_fleet(SETTINGS, FleetTarget.of_deployment(scms.deployment, scms.url),
                        on_step=lambda d, step, ok: steps.append((d.name, step, ok)),
                        on_device=lambda outcome: ended.append(outcome.planned.name))
     assert sorted(ended) == sorted(d.planned.name for d in report.devices)
@@ -29,11 +29,11 @@ def report(running: Up) -> FleetReport:
     return report
 
 
-def test_the_devices_and_their_steps(report: FleetReport, running: Up) -> None:
+def test_the_devices_and_their_steps(report: FleetReport, scms: Up) -> None:
     assert (report.started, report.completed, report.failed, report.ok) == (6, 4, 2, False)
     failed = {d.planned.name: (d.failed_step, d.error, d.steps_passed) for d in report.devices if not d.completed}
     assert failed == {"obu-4": ("enroll", "400-21", 2), "rsu-2": ("enroll", "400-21", 2)}
-    per_period = running.deployment.global_policy.parameters.base_cert_number
+    per_period = scms.deployment.global_policy.parameters.base_cert_number
     counted = {s.step: (s.passed, s.failed, s.certificates) for s in report.steps}
     assert counted == {
         "register": (6, 0, 0), "bootstrap": (6, 0, 0), "enroll": (4, 2, 4),
@@ -61,8 +61,8 @@ def test_each_endpoint_is_counted_by_status_with_ordered_percentiles(report: Fle
     assert report.requests == sum(e.latency.count for e in report.endpoints)
 
 
-def test_the_kept_devices_hold_their_certificates_and_sign(report: FleetReport, running: Up) -> None:
-    per_period = running.deployment.global_policy.parameters.base_cert_number
+def test_the_kept_devices_hold_their_certificates_and_sign(report: FleetReport, scms: Up) -> None:
+    per_period = scms.deployment.global_policy.parameters.base_cert_number
     for outcome in report.devices:
         assert outcome.device is not None
         status = outcome.device.status()
@@ -80,9 +80,9 @@ def test_the_kept_devices_hold_their_certificates_and_sign(report: FleetReport, 
     assert signed.ok and "obu-1 with" in signed.detail and "accepted by obu-2" in signed.detail
 
 
-def test_a_wrong_token_is_counted_and_the_duration_stops_new_life_cycles(running: Up) -> None:
+def test_a_wrong_token_is_counted_and_the_duration_stops_new_life_cycles(scms: Up) -> None:
     ticks: Iterator[float] = iter(float(10 * n) for n in range(100))
-    target = FleetTarget(running.url, "not-the-operator-token", running.deployment.ctls()[0])
+    target = FleetTarget(scms.url, "not-the-operator-token", scms.deployment.ctls()[0])
     report = run_fleet(FleetSettings(devices=4, concurrency=1, duration_s=25), target, monotonic=lambda: next(ticks))
     assert [d.started for d in report.devices] == [True, True, False, False]     # started at 10 and 20, not at 30
     assert report.errors == {("register", "HTTP 401"): 2}
