@@ -23,7 +23,8 @@ COMMANDS: dict[str, Lazy] = {
     "manager": Lazy("scms.cli.manager_cmd", "app", "Operate a deployment: CTL changes, key rollover, CRLs."),
     "ee": Lazy("scms.cli.ee_cmd", "app", "A reference end entity (OBU or RSU) over a device state directory."),
     "demo": Lazy("scms.cli.demo_cmd", "demo",
-                 "Run a demo SCMS: a fresh deployment, scms up, 10 OBUs and 2 RSUs through their life cycle, a BSM."),
+                 "Run a demo SCMS: a fresh deployment, `scms up`, 10 OBUs and 2 RSUs through their life cycle, "
+                 "a signed BSM."),
 }
 """Every command of `scms`, in the order its help lists them."""
 
