@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install test lint bench clean
+.PHONY: install test lint bench demo clean
 
 install: $(STAMP)
 
@@ -25,6 +25,10 @@ lint: install
 
 bench: install
 	$(BIN)/python -m bench
+
+# A fresh deployment in a temporary directory, scms up on it, 10 OBUs and 2 RSUs through their life cycle, a BSM.
+demo: install
+	$(BIN)/scms demo
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info
