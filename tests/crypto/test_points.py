@@ -110,6 +110,16 @@ def test_decompression_rejects_an_x_without_a_point() -> None:
             Point.from_x(curve, x, parity)
 
 
+def test_a_point_decompressed_again_is_the_remembered_one() -> None:
+    # One request can carry one point twice (the cocoon key as key and as response key): one square root.
+    point = openssl_times_g(Curve.P256, 777)
+    first = Point.decode(Curve.P256, bytearray(point.encode()))
+    assert first == point and Point.from_x(Curve.P256, point.x, point.y_parity) is first
+    for _ in range(2):  # a refusal is not remembered as a point
+        with pytest.raises(InvalidPoint):
+            Point.decode(Curve.P256, b"\x02" + Curve.P256.p.to_bytes(32))
+
+
 def test_points_of_different_curves_do_not_mix() -> None:
     with pytest.raises(ValueError, match="different curves"):
         Point.generator(Curve.P256) + Point.generator(Curve.BRAINPOOL_P256R1)

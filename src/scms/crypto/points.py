@@ -10,6 +10,7 @@ multiplies by a secret: the generator times a secret scalar is computed by OpenS
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
@@ -151,6 +152,14 @@ def _from_public_key(curve: Curve, key: ec.EllipticCurvePublicKey) -> Point:
 
 
 def _decompress(curve: Curve, data: bytes) -> Point:
+    return _decompressed(curve, bytes(data))
+
+
+@lru_cache(maxsize=4096)
+def _decompressed(curve: Curve, data: bytes) -> Point:
+    # Remembered (points are immutable public values): one request often carries one point twice, e.g. a unified
+    # butterfly RA-to-ACA request names the cocoon key B as the key to certify and as the response encryption key,
+    # and each decompression is a square root (~25 µs). Failures are not remembered.
     # OpenSSL's square root is about four times faster than pow() on Python integers.
     try:
         key = ec.EllipticCurvePublicKey.from_encoded_point(curve.ec_curve, data)

@@ -89,12 +89,13 @@ def issue_pseudonym(request: VerifiedRaAcaRequest, aca: AcaIssuer, now: Time32) 
 
 def _aca_fields(wanted: RaAcaCertRequest, aca: AcaIssuer) -> CertificateTemplate:
     craca = aca.craca_id if aca.craca_id is not None else aca.certificate.hashed_id3()
-    template = replace(wanted.template, craca_id=bytes(craca), crl_series=aca.crl_series)
     if wanted.linkage is None:
-        return template
-    assert template.id.linkage is not None
+        return replace(wanted.template, craca_id=bytes(craca), crl_series=aca.crl_series)
+    linkage = wanted.template.id.linkage
+    assert linkage is not None
     lv = _linkage_value(wanted.linkage, aca.plv_keys)
-    return replace(template, id=CertificateId.linkage_data(LinkageData(template.id.linkage.i_cert, lv)))
+    pseudonym_id = CertificateId.linkage_data(LinkageData(linkage.i_cert, lv))
+    return replace(wanted.template, id=pseudonym_id, craca_id=bytes(craca), crl_series=aca.crl_series)
 
 
 def _linkage_value(linkage: LinkageInfo, keys: Mapping[int, SymmetricEncryptionKey]) -> bytes:

@@ -56,7 +56,7 @@ class HeaderInfo:
     extensions: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        unknown = set(self.extensions) - set(EXTENSION_FIELDS)
+        unknown = set(self.extensions).difference(EXTENSION_FIELDS) if self.extensions else ()
         if unknown:
             raise ValueError(f"not HeaderInfo extension fields: {sorted(unknown)}")
 
