@@ -81,10 +81,11 @@ def run_fleet(
             on_device(outcome)
         return outcome
 
+    pool = ThreadPoolExecutor(max_workers=settings.concurrency, thread_name_prefix="fleet")
     try:
-        with ThreadPoolExecutor(max_workers=settings.concurrency, thread_name_prefix="fleet") as pool:
-            outcomes = tuple(pool.map(one, plan_devices(settings)))
-    finally:
+        outcomes = tuple(pool.map(one, plan_devices(settings)))
+    finally:  # interrupted (Ctrl-C): start no other life cycle, let those running end
+        pool.shutdown(wait=True, cancel_futures=True)
         drivers.close()
     return FleetReport(settings, monotonic() - begin, outcomes, metrics.steps(STEPS), metrics.endpoints(),
                        dict(metrics.errors))
