@@ -248,16 +248,33 @@ def _unsigned(value: int, out: bytearray) -> None:
     out += value.to_bytes(size, "big")
 
 
+def _plain_int(value: Any) -> int:
+    # An int subclass (Time32, IValue) is written as the number it is; bool and anything else are not INTEGERs.
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise _BAIL
+    return int(value)
+
+
 def _integer(node: Any, checker: Any) -> Encode:
     if node.has_extension_marker:
         return _bail
     minimum, maximum = _bounds(checker)
     width, signed = node.length, node.signed
+    if width and minimum is not None and maximum is not None:
+        # The common case (Uint8 ... Uint64, Time32, Psid ranges): fixed width, both bounds.
+
+        def fixed(value: Any, out: bytearray) -> None:
+            if type(value) is not int:
+                value = _plain_int(value)
+            if value < minimum or value > maximum:
+                raise _BAIL
+            out += value.to_bytes(width, "big", signed=signed)
+
+        return fixed
 
     def encode(value: Any, out: bytearray) -> None:
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise _BAIL
-        value = int(value)  # an int subclass (Time32, IValue) is written as the number it is
+        if type(value) is not int:
+            value = _plain_int(value)
         if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
             raise _BAIL
         if width:
@@ -277,17 +294,27 @@ def _integer(node: Any, checker: Any) -> Encode:
 def _octets(node: Any, checker: Any) -> Encode:
     minimum, maximum = _bounds(checker)
     fixed = node.number_of_bytes
+    if fixed is not None:
+        # A fixed-size OCTET STRING (HashedId8, a coordinate, a nonce): no length, only the size to check.
+        if (minimum is not None and fixed < minimum) or (maximum is not None and fixed > maximum):
+            return _bail
+
+        def fixed_size(value: Any, out: bytearray) -> None:
+            if type(value) is not bytes and not isinstance(value, bytes | bytearray):
+                raise _BAIL
+            if len(value) != fixed:
+                raise _BAIL
+            out += value
+
+        return fixed_size
 
     def encode(value: Any, out: bytearray) -> None:
-        if not isinstance(value, bytes | bytearray):
+        if type(value) is not bytes and not isinstance(value, bytes | bytearray):
             raise _BAIL
         size = len(value)
         if (minimum is not None and size < minimum) or (maximum is not None and size > maximum):
             raise _BAIL
-        if fixed is None:
-            length_determinant(size, out)
-        elif size != fixed:
-            raise _BAIL
+        length_determinant(size, out)
         out += value
 
     return encode
