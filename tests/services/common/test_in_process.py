@@ -92,3 +92,14 @@ async def test_any_httpx_client_can_use_it() -> None:
     async with httpx.AsyncClient(transport=InProcessTransport(app=APP), base_url="http://peer") as client:
         response = await client.post("/seen/x", content=b"abc")
     assert response.status_code == 201 and bytes.fromhex(response.json()["body"]) == b"abc"
+
+
+async def test_a_head_request_gets_the_headers_without_the_body_as_with_httpx() -> None:
+    answers = []
+    for transport in (httpx.ASGITransport(app=APP), InProcessTransport(app=APP)):
+        async with PeerClient(SETTINGS, transport) as client:
+            answers.append(await client.request("HEAD", "/seen/h"))
+    through_httpx, in_process = answers
+    assert in_process.status_code == through_httpx.status_code == 201
+    assert in_process.content == through_httpx.content == b""
+    assert in_process.headers["content-length"] == through_httpx.headers["content-length"] != "0"

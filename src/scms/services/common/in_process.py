@@ -46,7 +46,7 @@ class InProcessTransport(httpx.ASGITransport):
             exchange.finish(exchange.status)
         if exchange.status is None or not exchange.complete:
             raise RuntimeError("the in-process app did not complete its response")
-        return exchange.status, exchange.headers, b"".join(exchange.body)
+        return exchange.status, exchange.headers, b"" if method == "HEAD" else b"".join(exchange.body)
 
 
 class _Exchange:
