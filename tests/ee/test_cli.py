@@ -62,19 +62,19 @@ def test_the_life_of_an_obu(tmp_path: Path, cli: MiniScms, clock: FakeClock) -> 
     obu = tmp_path / "obu"
     assert "new OBU" in ee("new", "--type", "obu", "--device", obu).output
     registered = ee("register", "--device", obu, "--ra", cli.base + "/ra", "--token-file", token).output
-    canonical_id = DeviceState.open(obu).index.canonical_id
+    canonical_id = DeviceState.open(obu, read_only=True).index.canonical_id
     assert canonical_id in registered and canonical_id in cli.devices
     assert "1 root CA(s)" in ee("bootstrap", "--device", obu, "--anchor-ctl", anchor).output
     enrolled = ee("enroll", "--device", obu, "--explicit").output
-    first = DeviceState.open(obu).index.enrollments[0].hashed_id8
+    first = DeviceState.open(obu, read_only=True).index.enrollments[0].hashed_id8
     assert f"enrolled: {first}" in enrolled
     asked = ee("request", "--device", obu, "--butterfly", "compact", "--periods", "2").output
-    (request,) = DeviceState.open(obu).index.requests
+    (request,) = DeviceState.open(obu, read_only=True).index.requests
     assert f"request {request.request_hash} acknowledged" in asked and request.butterfly is not None
     assert request.butterfly.value == "compactUnified" and request.certificate_type == "implicit"
     assert "downloaded 2 batch(es), 4 certificate(s)" in ee("download", "--device", obu).output
     renewed = ee("successor", "--device", obu).output
-    second = DeviceState.open(obu).index.enrollments[-1].hashed_id8
+    second = DeviceState.open(obu, read_only=True).index.enrollments[-1].hashed_id8
     assert second != first and f"new enrollment certificate: {second}" in renewed
 
     status = ee("status", "--device", obu).output
@@ -97,7 +97,7 @@ def test_the_life_of_an_obu(tmp_path: Path, cli: MiniScms, clock: FakeClock) -> 
 def test_the_life_of_an_rsu(tmp_path: Path, cli: MiniScms) -> None:
     rsu = _enrolled(tmp_path, cli, "rsu", "rsu")
     ee("request", "--device", rsu, "--identification", "--encrypted")
-    (request,) = DeviceState.open(rsu).index.requests
+    (request,) = DeviceState.open(rsu, read_only=True).index.requests
     assert request.profile == "identification" and request.encrypted_response
     assert "downloaded 1 batch(es), 1 certificate(s)" in ee("download", "--device", rsu).output
     assert "downloaded 0 batch(es)" in ee("download", "--device", rsu).output       # nothing more to fetch
@@ -121,7 +121,7 @@ def test_a_download_before_the_batch_is_ready_waits(tmp_path: Path, cli: MiniScm
     assert "downloaded 1 batch(es), 2 certificate(s)" in done
     assert clock() >= asked + 900                                        # it waited for the announced time, then
     assert "waiting until" in done                                       # for what "not yet" said
-    (request,) = DeviceState.open(obu).index.requests
+    (request,) = DeviceState.open(obu, read_only=True).index.requests
     assert request.complete
 
 
@@ -164,7 +164,7 @@ def test_verify_rejects_a_device_revoked_by_linkage(tmp_path: Path, cli: MiniScm
     (tmp_path / "bsm").write_bytes(b"misbehaving")
     ee("sign", tmp_path / "bsm", "--psid", "32", "--device", obu)
     assert "accepted" in ee("verify", tmp_path / "bsm.spdu", "--device", rsu).output
-    (request,) = DeviceState.open(obu).index.requests
+    (request,) = DeviceState.open(obu, read_only=True).index.requests
     cli.composite_crl = pki.revoke(cli.chains[bytes.fromhex(request.request_hash)], int(request.first_i or 0),
                                    clock())
     ee("bootstrap", "--device", rsu)                                   # the stored anchor; the new composite CRL
@@ -211,7 +211,7 @@ def test_sign_says_when_the_first_certificate_becomes_valid(tmp_path: Path, cli:
     cli.skip_first = True                          # the RA leaves out the current i-period (its ACA cannot cover it)
     ee("request", "--device", obu, "--periods", "2")
     assert "1/1" in ee("download", "--device", obu).output          # the progress bar counts the batches announced
-    (request,) = DeviceState.open(obu).index.requests
+    (request,) = DeviceState.open(obu, read_only=True).index.requests
     start = cli.pki.config.policy.i_periods().start(int(request.first_i or 0))
     (tmp_path / "bsm").write_bytes(b"too early")
     early = ee("sign", tmp_path / "bsm", "--psid", "32", "--device", obu, code=4).output

@@ -47,6 +47,7 @@ def test_a_whole_life(tmp_path, scms: MiniScms, clock: FakeClock, pki: Pki) -> N
     assert device.status().enrollment == renewed.record.hashed_id8 and device.status().enrollments == 2
     assert device.status().pending_enrollment is None
 
+    device.close()                                                         # the process ends, its lock with it
     again = Device.open(tmp_path / "obu", driver=_driver(scms, clock))     # a new process, same directory
     assert again.status() == device.status()
     assert [c.certificate for c in again.certificates()] == [c.certificate for c in device.certificates()]
@@ -99,6 +100,7 @@ def test_steps_out_of_order_say_what_is_missing(tmp_path, scms: MiniScms, clock:
         device.bootstrap()
     with pytest.raises(StateError, match="no policy files"):
         device.enroll()
+    device.close()
     with pytest.raises(StateError, match="already holds a device"):
         Device.create(tmp_path / "d", "obu")
     with pytest.raises(ValueError, match="obu or rsu"):
@@ -118,7 +120,7 @@ def test_the_directory_is_private_and_secrets_are_0600(tmp_path, scms: MiniScms,
     assert stat.S_IMODE(root.stat().st_mode) == 0o700
     index = (root / "device.json").read_text()
     assert "PRIVATE KEY" not in index and "expansion" not in index
-    assert DeviceState.open(root).index == device.state.index
+    assert DeviceState.open(root, read_only=True).index == device.state.index
 
 
 def test_an_ra_that_starts_later_than_asked(tmp_path, scms: MiniScms, clock: FakeClock) -> None:

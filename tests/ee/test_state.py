@@ -48,6 +48,7 @@ def test_an_interrupted_index_write_leaves_the_previous_index(tmp_path, scms: Mi
     monkeypatch.undo()
     assert list((tmp_path / "device" / "enrollment").glob("*.oer"))       # written ...
     assert not list((tmp_path / "device").glob(f".{INDEX_FILE}*"))        # ... the index's temporary file removed
+    device.close()                                                         # the process ends, its lock with it
     again = Device.open(tmp_path / "device", driver=device.driver)
     assert again.status().enrollments == 0 and again.status().pending_enrollment == "enrollment"
     again.enroll()
@@ -60,6 +61,7 @@ def test_a_half_written_temporary_file_is_ignored_and_removed(tmp_path, scms: Mi
     leftover = root / f".{INDEX_FILE}{state_files.TEMP_MARK}deadbeef"
     leftover.write_bytes(b'{"format": "scms-ee-dev')          # a crash in the middle of writing the index
     (root / "policy" / f".global.json{state_files.TEMP_MARK}0badf00d").write_bytes(b"{")
+    device.close()
     opened = DeviceState.open(root)
     assert opened.index == device.state.index and not leftover.exists()
     assert not list(root.rglob(f".*{state_files.TEMP_MARK}*"))
@@ -83,6 +85,7 @@ def test_a_batch_interrupted_half_way_is_downloaded_again(tmp_path, scms: MiniSc
     with pytest.raises(Crash):
         device.download()
     monkeypatch.undo()
+    device.close()
     reopened = Device.open(tmp_path / "device", driver=device.driver)
     (status,) = reopened.status().requests
     assert (status.downloaded_periods, status.certificates) == (1, 2)     # the half batch is not in the index
@@ -107,6 +110,7 @@ def test_a_request_in_flight_is_sent_again_byte_for_byte(tmp_path, scms: MiniScm
     monkeypatch.undo()
     pending = device.state.index.pending_enrollment
     assert pending is not None
+    device.close()
     Device.open(tmp_path / "device", driver=device.driver).enroll()
     assert HashedId8.of(scms.bodies[-1]).hex() == pending.request_hash
 
@@ -134,7 +138,7 @@ def test_secret_files_open_to_others_are_refused(tmp_path, scms: MiniScms, clock
 ])
 def test_a_foreign_or_damaged_index_is_refused(tmp_path, scms: MiniScms, clock: FakeClock, change,
                                                message: str) -> None:
-    _device(tmp_path, scms, clock)
+    _device(tmp_path, scms, clock).close()
     index = tmp_path / "device" / INDEX_FILE
     value = json.loads(index.read_text())
     change(value)
@@ -160,4 +164,5 @@ def test_new_trust_files_replace_the_old_ones(tmp_path, scms: MiniScms, clock: F
     new = device.state.index.trust
     assert new is not None and new.composite_crl != old.composite_crl and new.ccf == old.ccf
     assert not (tmp_path / "device" / old.composite_crl).exists()
+    device.close()
     assert Device.open(tmp_path / "device", driver=device.driver).trust().composite_crl == scms.composite_crl

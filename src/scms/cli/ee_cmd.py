@@ -73,9 +73,9 @@ def new_cmd(
     """Create a device: a state directory with a fresh canonical key (0600)."""
     if device_type.lower() not in ("obu", "rsu"):
         fail(f"--type {device_type!r}: obu or rsu", EXIT_USAGE)
-    with reported():
-        state = DeviceState.create(device, "OBU" if device_type.lower() == "obu" else "RSU")
-    typer.echo(f"new {state.index.device_type} in {device}")
+    with reported(), DeviceState.create(device, "OBU" if device_type.lower() == "obu" else "RSU") as state:
+        kind = state.index.device_type
+    typer.echo(f"new {kind} in {device}")
 
 
 @app.command("register")
@@ -279,6 +279,6 @@ def verify_cmd(
 @app.command("status")
 def status_cmd(device: DeviceDir = DEFAULT_DEVICE) -> None:
     """What the device holds: registration, trust, enrollment, requests and downloads."""
-    with reported():
-        state = DeviceState.open(device)
-    print_status(device, device_status(state.index))
+    with reported(), DeviceState.open(device, read_only=True) as state:  # no lock: it changes nothing
+        index = state.index
+    print_status(device, device_status(index))

@@ -84,17 +84,18 @@ def reported() -> Iterator[None]:
 
 @contextlib.contextmanager
 def open_device(directory: Path, on_wait: Callable[[Wait, Time32], None] | None = None) -> Iterator[Device]:
-    """The device in `directory`, with a driver on the clock its policy says (leap seconds), closed after."""
-    state = DeviceState.open(directory)
-    try:
-        leap: int | None = state.policies().global_policy.parameters.leap_seconds
-    except StateError:
-        leap = None
-    driver = driver_factory(leap, on_wait)
-    try:
-        yield Device(state, driver)
-    finally:
-        driver.close()
+    """The device in `directory` (its lock held: another process on it waits, then fails, `scms.ee.state.lock`),
+    with a driver on the clock its policy says (leap seconds); both closed after."""
+    with DeviceState.open(directory) as state:
+        try:
+            leap: int | None = state.policies().global_policy.parameters.leap_seconds
+        except StateError:
+            leap = None
+        driver = driver_factory(leap, on_wait)
+        try:
+            yield Device(state, driver)
+        finally:
+            driver.close()
 
 
 def when(moment: Time32 | int) -> str:

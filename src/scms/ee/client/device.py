@@ -107,8 +107,10 @@ class Device:
         return cls(DeviceState.open(Path(directory)), driver)
 
     def close(self) -> None:
+        """Close the driver it made and let the state directory go (its lock, `scms.ee.state.lock`)."""
         if self._own_driver:
             self.driver.close()
+        self.state.close()
 
     def __enter__(self) -> Device:
         return self

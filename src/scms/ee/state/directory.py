@@ -1,10 +1,12 @@
 """The device state directory: one folder a user can inspect, holding everything a device keeps (docs/api-ee.md,
 "The state directory"). `DeviceState` reads and writes it; `device.json` (`scms.ee.state.index`) says what is
 there. The directory and every secret file are private (0700, 0600); each file is written atomically and the index
-last (`scms.ee.state.files`), so a crash at any point leaves the previous consistent state.
+last (`scms.ee.state.files`), so a crash at any point leaves the previous consistent state. One process at a time
+changes a directory (`scms.ee.state.lock`): another waits a few seconds for it, then StateError names the holder.
 
     state = DeviceState.create(path, "OBU")      # a new canonical key
-    state = DeviceState.open(path)
+    state = DeviceState.open(path)               # the directory's lock held until state.close() (or `with`)
+    state = DeviceState.open(path, read_only=True)   # no lock: to look, not to change
     with state.change() as index: ...            # edit a copy; written (atomically) when the block ends
     state.enrollments / state.requests           # the enrollment certificates; the authorization requests
     state = DeviceState.in_memory("OBU")         # the same, kept in memory (`scms.ee.state.store.MemoryStore`)
@@ -16,6 +18,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import TracebackType
 
 from pydantic import ValidationError
 
@@ -24,8 +27,9 @@ from scms.dot2.time import Time32
 from scms.ee.errors import StateError
 from scms.ee.flows.registration import DeviceType, Policies, Registration, parse_policies
 from scms.ee.state.enrollments import Enrollments
-from scms.ee.state.files import key_of, pem_of
+from scms.ee.state.files import key_of, pem_of, private_dir
 from scms.ee.state.index import INDEX_FORMAT, INDEX_FORMAT_VERSION, DeviceIndex, PolicyRecord, TrustRecord
+from scms.ee.state.lock import DirectoryLock
 from scms.ee.state.requests import Requests
 from scms.ee.state.store import DirectoryStore, MemoryStore, Store
 from scms.ee.trust import TrustMaterial
@@ -57,9 +61,17 @@ class DeviceState:
         return self._index.model_copy(deep=True)
 
     @classmethod
-    def create(cls, directory: Path, device_type: DeviceType) -> DeviceState:
-        """A new device of `device_type` with a fresh canonical key; refuses a directory that holds a device."""
-        return cls.create_in(DirectoryStore(directory), device_type)
+    def create(cls, directory: Path, device_type: DeviceType, *, wait: float | None = None) -> DeviceState:
+        """A new device of `device_type` with a fresh canonical key; refuses a directory that holds a device. The
+        directory's lock is held until `close()`."""
+        directory = Path(directory)
+        private_dir(directory)
+        store = DirectoryStore(directory, lock=DirectoryLock.acquire(directory, wait))
+        try:
+            return cls.create_in(store, device_type)
+        except BaseException:
+            store.close()
+            raise
 
     @classmethod
     def in_memory(cls, device_type: DeviceType, name: str = "device") -> DeviceState:
@@ -79,10 +91,34 @@ class DeviceState:
         return state
 
     @classmethod
-    def open(cls, directory: Path) -> DeviceState:
-        """Open a device directory; StateError names what is missing or wrong. Leftovers of a crash are removed."""
+    def open(cls, directory: Path, *, read_only: bool = False, wait: float | None = None) -> DeviceState:
+        """Open a device directory; StateError names what is missing or wrong. Its lock is held until `close()`
+        (waiting up to `wait` seconds, default `scms.ee.state.lock.LOCK_WAIT_S`, for another process to let it
+        go) and leftovers of a crash are removed; `read_only`: neither (nothing can be written then)."""
         directory = Path(directory)
-        store = DirectoryStore(directory)
+        locked = not read_only and (directory / INDEX_FILE).is_file()  # no lock file left in a wrong directory
+        store = DirectoryStore(directory, lock=DirectoryLock.acquire(directory, wait) if locked else None,
+                               read_only=read_only)
+        try:
+            return cls._opened(store)
+        except BaseException:
+            store.close()
+            raise
+
+    def close(self) -> None:
+        """Let the directory go (its lock released); the state must not be used after."""
+        self.store.close()
+
+    def __enter__(self) -> DeviceState:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+                 ) -> None:
+        self.close()
+
+    @classmethod
+    def _opened(cls, store: DirectoryStore) -> DeviceState:
+        directory = store.directory
         data = store.read(INDEX_FILE)
         try:
             value = json.loads(data)

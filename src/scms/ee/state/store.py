@@ -1,7 +1,8 @@
 """Where a device's state lives: `DeviceState` reads and writes named files (paths relative to the device) through a
 `Store`, so the same state code runs on a directory or in memory.
 
-* `DirectoryStore`: the device state directory (`scms.ee.state.files`: atomic writes, secrets 0600 in 0700);
+* `DirectoryStore`: the device state directory (`scms.ee.state.files`: atomic writes, secrets 0600 in 0700), with
+  the directory's lock while open for writing (`scms.ee.state.lock`), or read-only (no lock, no writes);
 * `MemoryStore`: a dict, for simulated devices (the fleet simulator keeps thousands without touching the disk).
   Nothing survives the process; secrets stay in memory as they would in a directory's files.
 """
@@ -13,6 +14,7 @@ from typing import Protocol
 
 from scms.ee.errors import StateError
 from scms.ee.state.files import read_public, read_secret, remove_leftovers, write_atomic
+from scms.ee.state.lock import DirectoryLock
 
 __all__ = ["DirectoryStore", "MemoryStore", "Store"]
 
@@ -43,16 +45,27 @@ class Store(Protocol):
         """Remove what an interrupted write left; how many there were."""
         ...
 
+    def close(self) -> None:
+        """Done with the store (a directory's lock released)."""
+        ...
+
 
 class DirectoryStore:
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, lock: DirectoryLock | None = None, read_only: bool = False) -> None:
         self.directory = Path(directory)
         self.where = str(self.directory)
+        self.lock = lock
+        self.read_only = read_only
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StateError(f"{self.where}: opened read-only")
 
     def exists(self, relative: str) -> bool:
         return (self.directory / relative).exists()
 
     def write(self, relative: str, data: bytes, *, secret: bool = False) -> None:
+        self._writable()
         write_atomic(self.directory / relative, data, secret=secret)
 
     def read(self, relative: str) -> bytes:
@@ -62,6 +75,7 @@ class DirectoryStore:
         return read_secret(self.directory / relative)
 
     def remove(self, relative: str) -> None:
+        self._writable()
         (self.directory / relative).unlink(missing_ok=True)
 
     def files(self, folder: str) -> tuple[str, ...]:
@@ -69,7 +83,11 @@ class DirectoryStore:
                      if path.is_file())
 
     def clean(self) -> int:
-        return remove_leftovers(self.directory)
+        return 0 if self.read_only else remove_leftovers(self.directory)
+
+    def close(self) -> None:
+        if self.lock is not None:
+            self.lock.release()
 
 
 class MemoryStore:
@@ -101,3 +119,6 @@ class MemoryStore:
 
     def clean(self) -> int:
         return 0
+
+    def close(self) -> None:
+        pass
