@@ -140,12 +140,34 @@ def _fast_encode(qualified: str, compiled_type: Any, value: Any) -> bytes | None
     return bytes(out)
 
 
+_encoders: dict[str, Any] = {}
+"""The one-walk encoder of each type name `encode` was called with (looked up and built once per name)."""
+
+
+def _refuse(value: Any, out: bytearray) -> None:
+    raise ValueError("no one-walk encoder for this type")
+
+
 def encode(type_name: str, value: Any) -> bytes:
     """The canonical COER encoding of `value` as `type_name`; EncodeError (a CodecError) if it is not one."""
-    qualified, compiled_type = _lookup(type_name)
-    fast = _fast_encode(qualified, compiled_type, value)
-    if fast is not None:
-        return fast
+    encoder = _encoders.get(type_name)
+    if encoder is None:
+        qualified, compiled_type = _lookup(type_name)
+        try:
+            encoder = fast_encoder(qualified, compiled_type)
+        except Exception:  # a type the one-walk encoder cannot build: always the checked encoder
+            encoder = _refuse
+        _encoders[type_name] = encoder
+    out = bytearray()
+    try:
+        encoder(value, out)
+    except Exception:  # Bail, or a value odd enough to break a check: the checked encoder decides
+        return _checked_encode(type_name, value)
+    return bytes(out)
+
+
+def _checked_encode(type_name: str, value: Any) -> bytes:
+    compiled_type = _lookup(type_name)[1]
     try:
         compiled_type.check_types(value)
         compiled_type.check_constraints(value)
