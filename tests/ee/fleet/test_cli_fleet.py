@@ -1,6 +1,7 @@
 """`scms ee fleet` and `scms demo` as a user runs them: the installed `scms` script in a subprocess; the fleet
 against the `scms up` of this package (its deployment's token and anchor CTL from --dir, its address from --url),
-the demo on its own fresh deployment and server. Usage errors through CliRunner (no process start-up)."""
+the demo on its own fresh deployment and server. Refusals and usage errors through CliRunner (no process start-up),
+and a demo whose devices cannot enroll."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from typer.testing import CliRunner
 
 from e2e._up import Up
 from scms.cli import app as scms_cli
+from scms.cli import demo_cmd
+from scms.ee.fleet import FleetSettings
 
 SCMS = Path(sys.executable).with_name("scms")
 
@@ -36,10 +39,11 @@ def test_a_fleet_against_scms_up(scms: Up) -> None:
 
 
 def test_refusals_are_tabled_by_code_and_fail_the_run(scms: Up) -> None:
-    out = _run("ee", "fleet", "--dir", scms.directory, "--url", scms.url, "--devices", "2", "--rsus", "0",
-               "--unregistered", "1", "--no-successor", code=1)
-    assert "2 devices (0 RSUs), concurrency 4: 1 completed, 1 failed" in out
-    assert re.search(r"│ enroll\s+│ 400-21\s+│\s+1 │", out)
+    result = CliRunner().invoke(scms_cli, ["ee", "fleet", "--dir", str(scms.directory), "--url", scms.url,
+                                           "--devices", "2", "--rsus", "0", "--unregistered", "1", "--no-successor"])
+    assert result.exit_code == 1, result.output
+    assert "2 devices (0 RSUs), concurrency 4: 1 completed, 1 failed" in result.output
+    assert re.search(r"│ enroll\s+│ 400-21\s+│\s+1 │", result.output)
 
 
 def test_usage_errors(scms: Up, tmp_path: Path) -> None:
@@ -64,3 +68,14 @@ def test_scms_demo_passes_every_step() -> None:
     assert re.search(r"│ download pseudonyms\s+│\s+10/10 │\s+0 │\s+200 │", out)
     assert re.search(r"│ successor\s+│\s+12/12 │\s+0 │\s+12 │", out)
     assert "demo passed: every step, 226 certificates" in out
+
+
+def test_the_demo_names_the_first_step_that_failed(monkeypatch) -> None:
+    monkeypatch.setattr(demo_cmd, "DEMO_SETTINGS", FleetSettings(devices=1, unregistered=1, successor=False,
+                                                                 keep_devices=True))
+    result = CliRunner().invoke(scms_cli, ["demo"])
+    assert result.exit_code == 1, result.output
+    assert re.search(r"│ enroll\s+│\s+0/1 │\s+1 │\s+0 │.*FAILED: 400-21 x1", result.output)
+    assert re.search(r"│ download pseudonyms\s+│\s+0/1 │.*FAILED: not reached", result.output)
+    assert "FAILED: no OBU and other device completed their life cycle" in result.output
+    assert "demo failed at step 'enroll' (0/1 passed)" in result.output
