@@ -14,6 +14,7 @@ from typing import Any
 import asn1tools
 
 from scms.asn1 import _harden
+from scms.asn1._parse_cache import parsed_modules
 from scms.asn1._open_type import rewrite_open_types
 
 __all__: list[str] = []
@@ -54,7 +55,7 @@ def compiled() -> Compiled:
 
 
 def _build() -> Compiled:
-    parsed = asn1tools.parse_files([str(path) for path in module_files()])
+    parsed = parsed_modules(module_files(), MODULES_DIR)  # asn1tools.parse_files, cached (_parse_cache)
     rewrite_open_types(parsed)
     spec = asn1tools.compile_dict(parsed, "oer")
     _harden.install(spec)
