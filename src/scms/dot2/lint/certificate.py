@@ -11,6 +11,7 @@ decides every certificate, and a certificate that breaks any rule is refused wit
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any
 
 from scms.dot2.certificate import Certificate
@@ -63,6 +64,7 @@ PROFILE_FIELDS = (
 _PROFILE_RULES = frozenset(
     i for i, rule in enumerate(CERTIFICATE_RULES) if rule.reads is not None and rule.reads <= set(PROFILE_FIELDS)
 )
+_profile_of = attrgetter(*PROFILE_FIELDS)
 _MEMO_SIZE = 256
 _memo: dict[tuple[Any, ...], dict[int, list[Finding]]] = {}
 
@@ -121,7 +123,7 @@ def lint_certificate(tbs: CertificateTemplate | dict[str, Any], issuer: Certific
 def _profile_findings(context: CertificateLintContext) -> dict[int, list[Finding]]:
     """The findings of the profile rules (by index in CERTIFICATE_RULES), remembered per issuer and profile."""
     try:
-        key = (context.issuer, *(getattr(context.template, name) for name in PROFILE_FIELDS))
+        key = (context.issuer, _profile_of(context.template))
         remembered = _memo.get(key)
     except TypeError:  # a field value that cannot be hashed: nothing is remembered for it
         return {i: CERTIFICATE_RULES[i].run(context) for i in _PROFILE_RULES}
