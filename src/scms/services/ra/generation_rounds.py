@@ -3,14 +3,17 @@ docs/architecture.md "privacy by separation"; docs/conformance.md "shuffling").
 
 One round:
 a. lease this request's open items and up to `claim_limit` open items of other accepted requests (other devices);
-b. sign the items that have no stored RaAcaCertRequestSpdu, all with the round's one generationTime (CPU pool);
-   store them before anything is sent (the first stored request of an item wins; a later round re-sends it);
-c. shuffle every leased item (a cryptographic shuffle) and cut them into batches: a batch mixes the devices whose
+b. shuffle every leased item (a cryptographic shuffle) and cut them into batches: a batch mixes the devices whose
    work is pending, in no device order, so the ACA cannot group a device's requests by position or time;
-d. send the batches to the ACA (a few in flight; a batch the ACA could not answer in time (503) is sent again),
-   verify each answer (ACA signature and chain, CPU pool) and store it on the item it answers; a request the ACA
-   refuses fails its whole request (its template is the refused one);
-e. build the files of every (request, i) the round completed (`generation_files.assemble`).
+then each batch on its own, the batches at the same time (a pipeline: the ACA issues one batch while the RA
+signs or verifies another, so the two sides' CPU work overlaps instead of taking turns):
+c. sign the batch's items that have no stored RaAcaCertRequestSpdu, all with the round's one generationTime (CPU
+   pool); store them before the batch is sent (the first stored request of an item wins; a later round re-sends it);
+d. send the batch to the ACA (`aca_calls_in_flight` batches at a time; a batch the ACA could not answer in time
+   (503) is sent again), verify each answer (ACA signature and chain, CPU pool) and store it on the item it
+   answers; a request the ACA refuses fails its whole request (its template is the refused one);
+e. build the files of every (request, i) the batch completed (`generation_files.assemble`, one batch at a time).
+A batch that fails does not stop the others: they store what they get, then the round fails with the first error.
 """
 
 from __future__ import annotations
@@ -72,30 +75,56 @@ def _claim(service: RaService, token: str, request_hash: HashedId8) -> list[Work
 async def _round(service: RaService, token: str, claimed: list[WorkItem], context: JobContext) -> None:
     now = service.now()
     requests = await context.run_io(_requests, service, {item.request_hash for item in claimed})
-    # b. sign what has no stored request yet, with the round's generationTime; store before sending
-    unsigned = [item for item in claimed if item.aca_request is None and requests.get(item.request_hash)]
-    signed = await _sign(service, requests, unsigned, now, context)
-    held = await context.run_io(service.items.record_signed, token,
-                                [(item_id, spdu, HashedId8.of(spdu)) for item_id, spdu in signed])
-    sendable = [item for item in held if item.aca_request is not None and requests.get(item.request_hash)]
-    # c. shuffle across devices, then batches
-    _SHUFFLE.shuffle(sendable)
+    # b. shuffle across devices, then batches
+    live = [item for item in claimed if requests.get(item.request_hash)]
+    _SHUFFLE.shuffle(live)
     size = service.settings.generation.aca_batch_size
-    batches = [sendable[k:k + size] for k in range(0, len(sendable), size)]
-    _LOG.info("round %s: %d requests of %d EE requests to the ACA in %d batches", token, len(sendable),
-              len(requests), len(batches))
-    # d. send, verify, store
-    answers, refused = await _send(service, batches)
-    opened = await _open(service, answers, service.now(), context)   # the ACA signed them after `now`
-    good = [(HashedId8(spdu_hash), ee_spdu) for spdu_hash, ee_spdu in (o for o in opened if isinstance(o, tuple))]
-    touched = await context.run_io(service.items.record_answers, good)
-    for request_hash, code in {item.request_hash: code for item, code in refused}.items():
-        await context.run_io(_refused, service, request_hash, code, now)
-    # e. the files of the periods this round completed
-    await context.run_io(assemble, service, touched)
-    rejected = [o for o in opened if isinstance(o, str)]
+    batches = [live[k:k + size] for k in range(0, len(live), size)]
+    _LOG.info("round %s: %d requests of %d EE requests to the ACA in %d batches", token, len(live), len(requests),
+              len(batches))
+    # c-e for each batch, the batches at the same time
+    pipeline = _Pipeline(service, token, requests, now, context)
+    outcomes = await asyncio.gather(*(pipeline.batch(batch) for batch in batches), return_exceptions=True)
+    failed = next((outcome for outcome in outcomes if isinstance(outcome, BaseException)), None)
+    if failed is not None:
+        raise failed
+    rejected = [code for outcome in outcomes if not isinstance(outcome, BaseException) for code in outcome]
     if rejected:  # this attempt fails; the next re-sends the same requests (after the job's retry delay)
         raise AcaAnswerRejected(f"{len(rejected)} ACA answers failed verification ({', '.join(sorted(set(rejected)))})")
+
+
+class _Pipeline:
+    """Steps c-e of one round's batches (module docstring)."""
+
+    def __init__(self, service: RaService, token: str, requests: dict[HashedId8, StoredRequest | None], now: Time32,
+                 context: JobContext) -> None:
+        self.service, self.token, self.requests, self.now, self.context = service, token, requests, now, context
+        self.in_flight = asyncio.Semaphore(service.settings.generation.aca_calls_in_flight)
+        self.assembling = asyncio.Lock()  # one batch's files at a time: a period two batches complete is built once
+
+    async def batch(self, batch: list[WorkItem]) -> list[str]:
+        """Sign, store, send, verify and store one batch; the codes of answers that failed verification."""
+        service, context = self.service, self.context
+        # c. sign what has no stored request yet, with the round's generationTime; store before sending
+        unsigned = [item for item in batch if item.aca_request is None]
+        signed = await _sign(service, self.requests, unsigned, self.now, context)
+        held = await context.run_io(service.items.record_signed, self.token,
+                                    [(item_id, spdu, HashedId8.of(spdu)) for item_id, spdu in signed],
+                                    [item.id for item in batch])
+        sendable = [item for item in held if item.aca_request is not None]
+        _SHUFFLE.shuffle(sendable)  # read back in table order: shuffled again
+        # d. send, verify, store
+        async with self.in_flight:
+            answers, refused = await _send(service, sendable)
+        opened = await _open(service, answers, service.now(), context)   # the ACA signed them after `now`
+        good = [(HashedId8(spdu_hash), ee_spdu) for spdu_hash, ee_spdu in (o for o in opened if isinstance(o, tuple))]
+        touched = await context.run_io(service.items.record_answers, good)
+        for request_hash, code in {item.request_hash: code for item, code in refused}.items():
+            await context.run_io(_refused, service, request_hash, code, self.now)
+        # e. the files of the periods this batch completed
+        async with self.assembling:
+            await context.run_io(assemble, service, touched)
+        return [o for o in opened if isinstance(o, str)]
 
 
 def _requests(service: RaService, hashes: set[HashedId8]) -> dict[HashedId8, StoredRequest | None]:
@@ -136,32 +165,30 @@ async def _sign(service: RaService, requests: dict[HashedId8, StoredRequest | No
     return [pair for result in results for pair in result]
 
 
-async def _send(service: RaService, batches: list[list[WorkItem]]
-                ) -> tuple[list[bytes], list[tuple[WorkItem, str]]]:
-    limit = asyncio.Semaphore(service.settings.generation.aca_calls_in_flight)
-
-    async def one(batch: list[WorkItem]) -> list[bytes | ErrorCode]:
-        spdus = RaAcaBatch(tuple(item.aca_request for item in batch if item.aca_request is not None))
-        async with limit:
-            for attempt in range(_BUSY_RETRIES):
-                try:
-                    return list((await service.peers.certificate_requests(spdus)).responses)
-                except PeerError as error:  # 503: the ACA goes on working; the same batch again gets its answers
-                    if error.status != 503 or attempt == _BUSY_RETRIES - 1:
-                        raise
-                    await asyncio.sleep(_BUSY_WAIT_S)
-        raise AssertionError("unreachable")
-
-    replies = await asyncio.gather(*(one(batch) for batch in batches))
+async def _send(service: RaService, batch: list[WorkItem]) -> tuple[list[bytes], list[tuple[WorkItem, str]]]:
+    """The ACA's answers to `batch` and the items it refused, with their codes."""
+    if not batch:
+        return [], []
+    reply = await _call(service, RaAcaBatch(tuple(item.aca_request for item in batch if item.aca_request is not None)))
     answers: list[bytes] = []
     refused: list[tuple[WorkItem, str]] = []
-    for batch, reply in zip(batches, replies, strict=True):
-        for item, entry in zip(batch, reply, strict=True):
-            if isinstance(entry, ErrorCode):
-                refused.append((item, entry.header_value))
-            else:
-                answers.append(entry)
+    for item, entry in zip(batch, reply, strict=True):
+        if isinstance(entry, ErrorCode):
+            refused.append((item, entry.header_value))
+        else:
+            answers.append(entry)
     return answers, refused
+
+
+async def _call(service: RaService, spdus: RaAcaBatch) -> tuple[bytes | ErrorCode, ...]:
+    for attempt in range(_BUSY_RETRIES):
+        try:
+            return (await service.peers.certificate_requests(spdus)).responses
+        except PeerError as error:  # 503: the ACA goes on working; the same batch again gets its answers
+            if error.status != 503 or attempt == _BUSY_RETRIES - 1:
+                raise
+            await asyncio.sleep(_BUSY_WAIT_S)
+    raise AssertionError("unreachable")
 
 
 async def _open(service: RaService, answers: list[bytes], now: Time32, context: JobContext

@@ -104,9 +104,10 @@ class WorkItemStore:
                                                            _ITEMS.c.state == "open")).all()
         return [_item(row) for row in rows]
 
-    def record_signed(self, token: str, signed: Iterable[tuple[int, bytes, HashedId8]]) -> list[WorkItem]:
-        """Store each (item id, RaAcaCertRequestSpdu, its HashedId8) unless the item has one already; the items
-        `token` still holds, each with its stored request (ours, or the one stored first)."""
+    def record_signed(self, token: str, signed: Iterable[tuple[int, bytes, HashedId8]], ids: Collection[int]
+                      ) -> list[WorkItem]:
+        """Store each (item id, RaAcaCertRequestSpdu, its HashedId8) unless the item has one already; the items of
+        `ids` that `token` still holds, each with its stored request (ours, or the one stored first)."""
         values = [{"b_id": item_id, "b_spdu": spdu, "b_hash": bytes(spdu_hash)} for item_id, spdu, spdu_hash in signed]
         with begin_write(self.engine) as connection:
             if values:
@@ -117,8 +118,8 @@ class WorkItemStore:
                     .values(aca_request=bindparam("b_spdu"), aca_request_hash=bindparam("b_hash")),
                     values,
                 )
-            rows = connection.execute(select(_ITEMS).where(_ITEMS.c.lease_owner == token,
-                                                           _ITEMS.c.state == "open")).all()
+            rows = connection.execute(select(_ITEMS).where(_ITEMS.c.lease_owner == token, _ITEMS.c.state == "open",
+                                                           _ITEMS.c.id.in_(list(ids)))).all()
         return [_item(row) for row in rows]
 
     def record_answers(self, answers: Sequence[tuple[HashedId8, bytes]]) -> set[tuple[HashedId8, int]]:

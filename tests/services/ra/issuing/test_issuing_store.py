@@ -110,13 +110,16 @@ def test_items_are_leased_once_and_keep_their_first_request_and_answer(migrated:
     (left,) = items.claim("worker-2", mine.request_hash, 10, now=NOW, lease_s=60)    # the one item not taken
     assert left.request_hash == other.request_hash and left.id not in {item.id for item in first}
     items.release("worker-2")
-    held = items.record_signed("worker-1", [(item.id, spdu(item.id), HashedId8.of(spdu(item.id))) for item in first])
-    assert all(item.aca_request == spdu(item.id) for item in held)
+    held = items.record_signed("worker-1", [(item.id, spdu(item.id), HashedId8.of(spdu(item.id))) for item in first],
+                               [item.id for item in first])
+    assert all(item.aca_request == spdu(item.id) for item in held) and len(held) == 5
+    (one,) = items.record_signed("worker-1", [], [first[0].id, left.id])    # only its own items of those asked for
+    assert one.id == first[0].id and one.aca_request == spdu(one.id)
     # worker 1 dies; later worker 3 takes its items and cannot replace the stored requests
     again = items.claim("worker-3", mine.request_hash, 10, now=Time32(NOW + 61), lease_s=60)
     assert {item.id for item in again} == {item.id for item in first} | {left.id}
     kept = items.record_signed("worker-3", [(item.id, b"another", HashedId8.of(item.id.to_bytes(2, "big")))
-                                            for item in again])
+                                            for item in again], [item.id for item in again])
     assert {item.aca_request for item in kept} == {spdu(item.id) for item in first} | {b"another"}
     touched = items.record_answers([(HashedId8.of(spdu(item.id)), b"answer") for item in first])
     assert touched == {(mine.request_hash, 0), (other.request_hash, 0)}
