@@ -4,6 +4,8 @@
   signed requests but before sending them, or after the ACA answered but before storing the answers, leaves the
   request to the next worker, which finishes it: the ACA receives each (request, i, j)'s one stored request (never
   a second one), issues once per request, and every (i, j) ends up in its batch exactly once;
+* a round's batches go on without one that hangs: their answers are stored, and the next worker sends only the
+  hung batch's stored requests again;
 * the requests of several devices go to the ACA shuffled together, with one generationTime.
 Both on SQLite and PostgreSQL.
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections.abc import Iterator
+from dataclasses import replace
 
 import httpx
 import pytest
@@ -28,7 +31,17 @@ from scms.services.aca.tables import requests as aca_requests
 from scms.services.ra.authorization_tables import authorization_items
 
 from .._support import FakeClock
-from ._scms import AUTHORIZATION, COER, Ee, Scms, build_scms, enrolled_device, pseudonym_fields, run_due_jobs
+from ._scms import (
+    AUTHORIZATION,
+    COER,
+    GENERATION,
+    Ee,
+    Scms,
+    build_scms,
+    enrolled_device,
+    pseudonym_fields,
+    run_due_jobs,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -135,6 +148,40 @@ async def test_a_worker_dying_mid_batch_leaves_the_request_to_another(
         assert len(other.read_batch(got.content, other_secrets)) == 20
         dead.cancel()
         await asyncio.gather(dead, return_exceptions=True)
+
+
+async def test_a_hung_batch_does_not_hold_up_the_round_s_other_batches(
+        deployment: Deployment, database_url: str, clock: FakeClock) -> None:
+    watched = Watched()
+    built = build_scms(deployment, database_url, clock, generation=replace(GENERATION, aca_batch_size=16),
+                       transports={"aca": watched})
+    try:
+        async with built.running(ra_runner=False) as http:
+            ee, other = await enrolled_device(built, http), await enrolled_device(built, http)
+            secrets, first = await requested(built, http, ee, weeks=2)
+            await requested(built, http, other, weeks=1)            # 60 items: batches of 16, 16, 16 and 12
+            watched.armed = "before"                                  # the first batch sent hangs for good
+            dead = await die_in_a_job(built, watched)
+            hung = RaAcaBatch.from_json(watched.bodies[0]).requests
+            for _ in range(600):                                      # the other three batches go on meanwhile
+                if sum(1 for r in ra_items(built) if r[4]) == 60 - len(hung):
+                    break
+                await asyncio.sleep(0.05)
+            items = ra_items(built)
+            assert {r[3] for r in items if not r[4]} == set(hung) and aca_rows(built)[0] == 60 - len(hung)
+            clock.advance(121)
+            await run_due_jobs(built, owner="worker-2")
+            resent = [spdu for body in watched.bodies[4:] for spdu in RaAcaBatch.from_json(body).requests]
+            assert sorted(resent) == sorted(hung)                     # only the hung batch, its stored requests
+            assert {(r[0], r[1], r[2]): r[3] for r in ra_items(built)} == {(r[0], r[1], r[2]): r[3] for r in items}
+            assert aca_rows(built)[0] == 60 and all(r[4] for r in ra_items(built))     # each issued once
+            for i in (first, first + 1):
+                got = await http.get(AUTHORIZATION, headers=ee.download_header(batch_filename(secrets.request_hash, i)))
+                assert len(ee.read_batch(got.content, secrets)) == 20
+            dead.cancel()
+            await asyncio.gather(dead, return_exceptions=True)
+    finally:
+        built.close()
 
 
 async def test_a_worker_dying_at_the_linkage_authorities(deployment: Deployment, tmp_path: object,
