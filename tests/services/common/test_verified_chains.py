@@ -41,7 +41,7 @@ def test_a_chain_is_verified_once_and_only_within_its_validity(deployment: Deplo
         known.check(ra, Time32(int(ra.validity.end) + 1))               # not answered from memory
     assert expired.value.header_value == "400-40"
     with pytest.raises(Ieee1609Error) as early:
-        known.check(ra, Time32(INIT_TIME32 - 1))                         # before the chain's validity
+        known.check(ra, Time32(int(ra.validity.start) - 1))              # before the chain's validity
     assert early.value.header_value == "400-40"
     known.check(ra, now)
     assert known.verified == 1                                           # still remembered
