@@ -19,7 +19,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from scms.crypto import HashedId8, Signer
 from scms.deployment import Deployment
@@ -71,6 +71,10 @@ class PublishedFiles:
     crls: Mapping[tuple[HashedId8, int], bytes]
     """The newest SecuredCrl of each (CRACA HashedId8, series)."""
     info_status: tuple[str, bytes]
+    replaced: Mapping[str, int] = field(default_factory=dict)
+    """When each component's certificate was last replaced (`Manifest.history` until), by component: a successor
+    starts at its i-period's start (scms.manager.profiles), maybe no later than the one it replaced, so the update
+    times of the information status also count the replacements."""
 
     @classmethod
     def load(cls, deployment: Deployment, ra_key: Signer, now: Time32) -> PublishedFiles:
@@ -86,6 +90,9 @@ class PublishedFiles:
         ma = deployment.certificates.get("ma")
         ssp = None if ma is None else certificate_ssp(ma)
         manifest = deployment.manifest
+        replaced: dict[str, int] = {}
+        for past in manifest.history:
+            replaced[past.component] = max(replaced.get(past.component, 0), past.until)
         files = cls(
             ra_certificate=deployment.certificate("ra"),
             certificates=served,
@@ -97,6 +104,7 @@ class PublishedFiles:
             composite_crl=(composite_crl_file_name(manifest.composite_crl.version), deployment.composite_crl()),
             crls=crls,
             info_status=("", b""),
+            replaced=replaced,
         )
         return files.with_info_status(ra_key, now)
 
@@ -107,19 +115,24 @@ class PublishedFiles:
         for (craca, series), data in sorted(self.crls.items()):
             issued = verify_crl(data, certificates=list(self.certificates.values())).issue_date
             crl_status.append(CrlInfoStatus(craca, series, issued))
-        ccf_update = max([latest.effective_date] + [c.validity.start for c in self.certificates.values()])
+        ccf_update = max([latest.effective_date, *(c.validity.start for c in self.certificates.values()),
+                          *self.replaced.values()])
         ma = () if self.ma_certificate is None else (
-            MaInfoStatus(self.ma_psids or (), self.ma_certificate.validity.start),)
+            MaInfoStatus(self.ma_psids or (), self._updated("ma", self.ma_certificate)),)
         status = InfoStatus(
             crl=tuple(crl_status),
             ctl=(CtlInfoStatus(self.ctl_series_id, latest.sequence_number, latest.effective_date),),
             ca_ccf=Time32(ccf_update),
             ma=ma,
-            ra=self.ra_certificate.validity.start,
+            ra=self._updated("ra", self.ra_certificate),
         )
         host = self.ra_certificate.id.name or "ra"
         signed = sign_info_status(status, ra_key, self.ra_certificate, now, generation_time=True)
         return replace(self, info_status=(info_status_file_name(host, status.last_update), signed))
+
+    def _updated(self, component: str, certificate: Certificate) -> Time32:
+        """When `component`'s certificate last changed: its start, or when it replaced the previous one if later."""
+        return Time32(max(int(certificate.validity.start), self.replaced.get(component, 0)))
 
     def ctl_zip(self, from_sequence: int) -> tuple[str, bytes] | None:
         """The CTLs of the home series from `from_sequence` to the latest, zipped; None when there is none."""

@@ -19,6 +19,7 @@ from scms.dot2.crl import verify_crl
 from scms.dot2.errors import ErrorCode, Ieee1609Error
 from scms.dot2.time import Time32
 from scms.ee.ctl_file import read_ctl_file
+from scms.manager import rotate
 from scms.protocol.ccf import verify_ccf
 from scms.protocol.composite_crl import verify_composite_crl
 from scms.protocol.ctl import assemble_ctl, build_tbs_ctl
@@ -149,3 +150,20 @@ async def test_the_published_files_are_checked_at_start(deployment: Deployment, 
         create_ra_app(load_deployment(copy), clock=clock, database_url=f"sqlite:///{tmp_path / 'ra.db'}",
                       verified=report)
     assert raised.value.error in (ErrorCode.FAILED_SIGNATURE_VERIFICATION, ErrorCode.FAILED_PARSING)
+
+
+def test_the_information_status_dates_a_rotation_in_the_same_i_period(deployment: Deployment, tmp_path: Path,
+                                                                       clock: FakeClock) -> None:
+    """The RA rotated a minute later: its new certificate starts at the i-period's start like the old one
+    (scms.manager.profiles), so the status dates the RA certificate and the CCF by the rotation."""
+    copy = tmp_path / "copy"
+    shutil.copytree(deployment.layout.root, copy)
+    rotated_at = Time32(clock.time32 + 60)
+    rotate(copy, "ra", rotated_at)
+    after = load_deployment(copy)
+    assert after.certificate("ra").validity.start == deployment.certificate("ra").validity.start < rotated_at
+    files = PublishedFiles.load(after, after.signing_key("ra"), rotated_at)
+    trust = verify_first_ctl(after.latest_ctl(), rotated_at)
+    info = verify_info_status(files.info_status[1], trust.root_certificates, rotated_at,
+                              intermediates=[after.certificate("ica")]).status
+    assert info.ra == rotated_at and info.ca_ccf == rotated_at
