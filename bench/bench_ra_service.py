@@ -48,7 +48,7 @@ from scms.services.ra.issuing_settings import GenerationSettings
 from scms.services.ra.peers import DeferredAppTransport
 
 COER = {"Content-Type": "application/octet-stream"}
-RATES = (100, 150, 200, 300)
+RATES = (100, 150, 200, 250, 300, 400)
 SECONDS_PER_RATE = 5
 
 
