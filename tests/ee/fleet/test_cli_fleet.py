@@ -23,7 +23,7 @@ SCMS = Path(sys.executable).with_name("scms")
 def _run(*args: str | Path, code: int, timeout: float = 120) -> str:
     done = subprocess.run([str(SCMS), *map(str, args)], capture_output=True, text=True, timeout=timeout,
                           check=False)
-    assert done.returncode == code, (done.stdout, done.stderr)
+    assert done.returncode == code, f"exit {done.returncode}\n{done.stdout}\n{done.stderr}"    # the tables, whole
     assert "Traceback" not in done.stderr
     return done.stdout
 
