@@ -14,8 +14,8 @@ from typing import Any
 import asn1tools
 
 from scms.asn1 import _harden
-from scms.asn1._parse_cache import parsed_modules
 from scms.asn1._open_type import rewrite_open_types
+from scms.asn1._parse_cache import parsed_modules
 
 __all__: list[str] = []
 
