@@ -13,8 +13,9 @@ docs/services.md "RA: certificate generation"), run by the component's job runne
 `ra.dispatch`:
 1. the request, as above;
 2. rounds until this request's items are answered (`generation_rounds`): lease its open items and open items of
-   other requests, sign the unsigned ones with one generationTime, store them before sending, SHUFFLE them all and
-   send them to the ACA in batches, verify and store the answers;
+   other requests, SHUFFLE them all into batches; each batch (the batches at the same time, a pipeline): the
+   unsigned ones signed with the round's one generationTime and stored before sending, sent to the ACA, the
+   answers verified and stored;
 3. each complete i-period becomes its batch zip (`x.info` then `<i>_<j>`), or the request's one file;
 4. the next part's plan job, or the request complete and the device provisioned.
 

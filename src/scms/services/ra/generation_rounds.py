@@ -6,7 +6,8 @@ a. lease this request's open items and up to `claim_limit` open items of other a
 b. shuffle every leased item (a cryptographic shuffle) and cut them into batches: a batch mixes the devices whose
    work is pending, in no device order, so the ACA cannot group a device's requests by position or time;
 then each batch on its own, the batches at the same time (a pipeline: the ACA issues one batch while the RA
-signs or verifies another, so the two sides' CPU work overlaps instead of taking turns):
+signs the next or verifies another, so the two sides' CPU work overlaps instead of taking turns; the batches are
+signed one after the other, each on the whole pool, so that the first goes out as early as it can):
 c. sign the batch's items that have no stored RaAcaCertRequestSpdu, all with the round's one generationTime (CPU
    pool); store them before the batch is sent (the first stored request of an item wins; a later round re-sends it);
 d. send the batch to the ACA (`aca_calls_in_flight` batches at a time; a batch the ACA could not answer in time
@@ -100,6 +101,7 @@ class _Pipeline:
                  context: JobContext) -> None:
         self.service, self.token, self.requests, self.now, self.context = service, token, requests, now, context
         self.in_flight = asyncio.Semaphore(service.settings.generation.aca_calls_in_flight)
+        self.signing = asyncio.Lock()  # one batch at a time on the whole pool: the first is sent while the next signs
         self.assembling = asyncio.Lock()  # one batch's files at a time: a period two batches complete is built once
 
     async def batch(self, batch: list[WorkItem]) -> list[str]:
@@ -107,7 +109,8 @@ class _Pipeline:
         service, context = self.service, self.context
         # c. sign what has no stored request yet, with the round's generationTime; store before sending
         unsigned = [item for item in batch if item.aca_request is None]
-        signed = await _sign(service, self.requests, unsigned, self.now, context)
+        async with self.signing:
+            signed = await _sign(service, self.requests, unsigned, self.now, context)
         held = await context.run_io(service.items.record_signed, self.token,
                                     [(item_id, spdu, HashedId8.of(spdu)) for item_id, spdu in signed],
                                     [item.id for item in batch])
