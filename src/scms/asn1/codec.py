@@ -17,8 +17,8 @@ from asn1tools.codecs import DecodeError, ErrorWithLocation, OutOfDataError
 
 from scms.asn1._compile import compiled
 from scms.asn1._fast_decode import fast_decoder
-from scms.asn1._fast_encode import fast_encoder
 from scms.asn1._fast_io import FastDecoder, FastEncoder, LengthError
+from scms.asn1._flat_encode import flat_encoder
 from scms.asn1._harden import MAX_NESTING, Violation
 from scms.asn1.errors import CodecError, EncodeError
 
@@ -134,7 +134,7 @@ def _fast_encode(qualified: str, compiled_type: Any, value: Any) -> bytes | None
     """The single-walk encoding (`_fast_encode`), or None when it leaves the value to the checked encoder."""
     out = bytearray()
     try:
-        fast_encoder(qualified, compiled_type)(value, out)
+        flat_encoder(qualified, compiled_type)(value, out)
     except Exception:  # Bail, or a value odd enough to break a check: the checked encoder decides
         return None
     return bytes(out)
@@ -154,7 +154,7 @@ def encode(type_name: str, value: Any) -> bytes:
     if encoder is None:
         qualified, compiled_type = _lookup(type_name)
         try:
-            encoder = fast_encoder(qualified, compiled_type)
+            encoder = flat_encoder(qualified, compiled_type)
         except Exception:  # a type the one-walk encoder cannot build: always the checked encoder
             encoder = _refuse
         _encoders[type_name] = encoder
