@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 
@@ -73,6 +73,18 @@ class Scms:
     @property
     def jobs(self) -> JobStore:
         return self.ra.service.jobs
+
+    @contextlib.contextmanager
+    def policy(self, **parameters: object) -> Iterator[None]:
+        """The RA working with these global-policy parameters changed (e.g. `ra_max_reqs=2`) until the end."""
+        service = self.ra.service
+        saved = service.settings
+        changed = saved.parameters.model_copy(update=parameters)
+        service.settings = replace(saved, parameters=changed)
+        try:
+            yield
+        finally:
+            service.settings = saved
 
     @contextlib.asynccontextmanager
     async def running(self, *, ra_runner: bool = True) -> AsyncIterator[httpx.AsyncClient]:

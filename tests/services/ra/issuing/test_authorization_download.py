@@ -3,8 +3,6 @@ request may download its files; every refusal with its `Ieee-1609.2.1-Error`; wh
 
 from __future__ import annotations
 
-import dataclasses
-
 import httpx
 import pytest
 
@@ -92,11 +90,7 @@ async def test_names_of_nothing_are_a_bare_404(http: httpx.AsyncClient, made: tu
 
 async def test_download_max_reqs_and_min_wait_per_enrollment_certificate(
         shared: Scms, module_clock: FakeClock, http: httpx.AsyncClient) -> None:
-    service = shared.ra.service
-    saved = service.settings
-    parameters = saved.parameters.model_copy(update={"download_max_reqs": 3, "download_min_wait": 60})
-    service.settings = dataclasses.replace(saved, parameters=parameters)
-    try:
+    with shared.policy(download_max_reqs=3, download_min_wait=60):
         ee, other = await enrolled_device(shared, http), await enrolled_device(shared, http)
         data, secrets = ee.identification_request(encrypted=False)
         assert (await http.post(AUTHORIZATION, content=data, headers=COER)).status_code == 200
@@ -112,5 +106,3 @@ async def test_download_max_reqs_and_min_wait_per_enrollment_certificate(
         assert (await http.get(AUTHORIZATION, headers=ee.download_header(name))).status_code == 200
         module_clock.advance(61)
         assert_refused(await http.get(AUTHORIZATION, headers=ee.download_header(name)), "400-75")
-    finally:
-        service.settings = saved

@@ -164,18 +164,12 @@ async def test_policy_refusals(shared: Scms, http: httpx.AsyncClient) -> None:
 
 
 async def test_butterfly_variants_outside_ra_butterfly_type_are_refused(shared: Scms, http: httpx.AsyncClient) -> None:
-    service = shared.ra.service
-    saved = service.settings
-    parameters = saved.parameters.model_copy(update={"butterfly_types": (ButterflyVariant.UNIFIED,)})
-    service.settings = dataclasses.replace(saved, parameters=parameters)
-    try:
+    with shared.policy(butterfly_types=(ButterflyVariant.UNIFIED,)):
         ee = await enrolled_device(shared, http)
         data, _ = ee.authorization_request(keys=ButterflyKeys.generate(ButterflyVariant.ORIGINAL))
         assert_refused(await post(http, data), "400-34")
         data, _ = ee.authorization_request(keys=ButterflyKeys.generate(ButterflyVariant.UNIFIED))
         assert (await post(http, data)).status_code == 200
-    finally:
-        service.settings = saved
 
 
 async def test_region_outside_the_device_policy_is_refused(shared: Scms, http: httpx.AsyncClient) -> None:
@@ -214,11 +208,7 @@ async def test_generation_time_refusals(shared: Scms, module_clock: FakeClock, h
 
 async def test_ra_max_reqs_and_min_wait_count_per_enrollment_certificate_and_set(
         shared: Scms, module_clock: FakeClock, http: httpx.AsyncClient) -> None:
-    service = shared.ra.service
-    saved = service.settings
-    parameters = saved.parameters.model_copy(update={"ra_max_reqs": 2, "ra_min_wait": 60})
-    service.settings = dataclasses.replace(saved, parameters=parameters)
-    try:
+    with shared.policy(ra_max_reqs=2, ra_min_wait=60):
         ee, other = await enrolled_device(shared, http), await enrolled_device(shared, http)
         assert (await post(http, ee.authorization_request()[0])).status_code == 200
         module_clock.advance(30)
@@ -229,8 +219,6 @@ async def test_ra_max_reqs_and_min_wait_count_per_enrollment_certificate_and_set
         assert (await post(http, ee.authorization_request()[0])).status_code == 200
         module_clock.advance(61)
         assert_refused(await post(http, ee.authorization_request()[0]), "400-79")
-    finally:
-        service.settings = saved
 
 
 @pytest.fixture(scope="module")
