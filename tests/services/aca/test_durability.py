@@ -62,6 +62,7 @@ async def test_a_worker_killed_mid_batch_is_finished_by_another(
 
     # Once A's lease has expired, worker B (the app's runner) takes the job over and answers the rest only.
     stack.clock.advance(LEASE.total_seconds() + 1)
+    service.settings = dataclasses.replace(service.settings, answer_timeout_s=60)   # patient now: a busy machine
     async with stack.running() as client:
         finished = await post_batch(client, batch)
     got = answers(finished, batch).responses
