@@ -12,7 +12,7 @@ Where an implicit certificate's time goes beyond the listed primitives (measured
 flow each costs more): conversions the primitive list leaves out, ~55 µs (two public keys to affine points, ~5 µs
 each; the scalars k and d_CA for r = e·k + d_CA, ~7.6 µs each; the point addition P_U = B + k·G in Python, ~20 µs,
 16.5 of them the modular inverse; the first ECDH of a fresh ephemeral key, ~9 µs more than the listed ECDH); the
-nine COER encodings, ~31 µs with the generated encoders (before them ~42 µs alone and ~90 µs in the flow, found by
+nine COER encodings, ~25 µs with the generated encoders (before them ~42 µs alone and ~90 µs in the flow, found by
 replacing them with their bytes); lint, ~13 µs (the profile rules remembered per issuer and profile); the rest is
 object glue spread over ~100 small steps.
 """

@@ -96,7 +96,9 @@ class _Writer:
         if inline is not None and depth < MAX_DEPTH and len(self.lines) < MAX_LINES:
             inline(node, checker, schema, var, indent, depth + 1)
             return
-        leaf = {"integer": self.integer, "octets": self.octets, "null": self.null}.get(kind or "")
+        leaf = {"integer": self.integer, "octets": self.octets, "null": self.null, "enumerated": self.enumerated}.get(
+            kind or ""
+        )
         if leaf is None or not leaf(node, checker, var, indent):
             closure = self.const(self.builder.build(node, checker, schema))
             self.line(indent, f"{closure}({var}, out)")
@@ -157,7 +159,8 @@ class _Writer:
             additions = self.const(
                 [(m.name, self.builder.build(m, by_name[m.name], schema.members[m.name])) for m in node.additions]
             )
-            self.line(indent, f"if _additions({additions}, {var}, out):")
+            addition_names = self.const(frozenset(m.name for m in node.additions))
+            self.line(indent, f"if not {addition_names}.isdisjoint({var}) and _additions({additions}, {var}, out):")
             self.line(indent + 1, f"out[{start}] |= 0x80")  # the extension bit leads the preamble (X.696 16.3)
 
     def choice(self, node: Any, checker: Any, schema: _schema.Node, var: str, indent: int, depth: int) -> None:
@@ -189,19 +192,42 @@ class _Writer:
         count = self.fresh("n")
         self.line(indent, f"{count} = len({var})")
         self._bounds(count, minimum, maximum, indent)
-        self.line(indent, f"_unsigned({count}, out)")
+        self._unsigned(count, indent)
         element = self.fresh("e")
         self.line(indent, f"for {element} in {var}:")
         self.value(node.element_type, checker.element_type, schema.element, element, indent + 1, depth)
 
     def integer(self, node: Any, checker: Any, var: str, indent: int) -> bool:
         minimum, maximum = _closures._bounds(checker)
-        if node.has_extension_marker or not node.length or minimum is None or maximum is None:
-            return False  # the closure: variable length, or unbounded, or extensible (bail)
+        fixed_width = node.length and minimum is not None and maximum is not None
+        if node.has_extension_marker or not (fixed_width or (not node.length and not node.signed)):
+            return False  # the closure: a signed variable-length or half-bounded fixed INTEGER, or extensible (bail)
         self.line(indent, f"if type({var}) is not int:")
         self.line(indent + 1, f"{var} = _plain_int({var})")
         self._bounds(var, minimum, maximum, indent)
-        self.line(indent, f"out += {var}.to_bytes({node.length}, 'big', signed={bool(node.signed)})")
+        if fixed_width:
+            self.line(indent, f"out += {var}.to_bytes({node.length}, 'big', signed={bool(node.signed)})")
+            return True
+        if minimum is None or minimum < 0:  # an unsigned length-prefixed INTEGER (X.696 10.4): no negative value
+            self._bounds(var, 0, None, indent)
+        self._unsigned(var, indent)
+        return True
+
+    def _unsigned(self, var: str, indent: int) -> None:
+        # `_fast_encode._unsigned` for a value known not to be negative, the one-octet case written out.
+        self.line(indent, f"if {var} < 256:")
+        self.line(indent + 1, "out.append(1)")
+        self.line(indent + 1, f"out.append({var})")
+        self.line(indent, "else:")
+        self.line(indent + 1, f"_unsigned({var}, out)")
+
+    def enumerated(self, node: Any, checker: Any, var: str, indent: int) -> bool:
+        numbers = self.const({name: number for name, number in node.data_to_value.items() if 0 <= number <= 127})
+        number = self.fresh("n")
+        self.line(indent, f"{number} = {numbers}.get({var}) if type({var}) is str else None")
+        self.line(indent, f"if {number} is None:")
+        self.line(indent + 1, "raise _BAIL")
+        self.line(indent, f"out.append({number})")
         return True
 
     def octets(self, node: Any, checker: Any, var: str, indent: int) -> bool:
