@@ -2,8 +2,8 @@
 
 `scms.asn1._fast_encode` turns every node into a closure; a value then costs one closure call, one loop over a
 member table and a few generic checks per node. Here the nodes of a type down to `MAX_DEPTH` are written out as
-straight-line code in one function (each SEQUENCE member, CHOICE alternative and SEQUENCE OF element in place, the
-fixed-size INTEGERs and OCTET STRINGs and the NULLs inline), which is several times faster. The code is generated
+straight-line code in one function (each SEQUENCE member, CHOICE alternative and SEQUENCE OF element in place; the
+fixed-width or unsigned INTEGERs, OCTET STRINGs, ENUMERATEDs and NULLs inline), which is faster. The code is generated
 from the same asn1tools nodes and constraint checkers, with the same checks, and makes the same decision for every
 value: write the bytes the checked encoder would, or raise (`Bail` or any other exception) and leave the value to
 the checked encoder. Every node it does not write out (other leaves, extension additions and alternatives,
