@@ -4,7 +4,7 @@ EE side: `build_enrollment_request`)."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -24,7 +24,8 @@ from scms.protocol.ee_eca import (
 )
 from scms.services.common import mount_components
 from scms.services.eca import EcaApps, create_eca_app
-from scms.services.ra import RaApps, canonical_id, create_ra_app
+from scms.services.ra import EcaDesk, RaApps, canonical_id, create_ra_app
+from scms.services.runtime.ra_registry import DirectRaRegistry
 
 from ..ra._support import FakeClock, operator_token, registration_body
 
@@ -54,11 +55,25 @@ class Stack:
             yield client
 
 
-def build_stack(deployment: Deployment, clock: FakeClock, directory: Path, *, database_url: str | None = None) -> Stack:
+def build_stack(deployment: Deployment, clock: FakeClock, directory: Path, *, database_url: str | None = None,
+                direct: bool = False) -> Stack:
+    """The RA and the ECA; the ECA asks the RA's internal app over HTTP (in-process), or, `direct`, the RA's
+    registry itself (`DirectRaRegistry`, as the embedded default does)."""
     ra = create_ra_app(deployment, clock=clock, database_url=f"sqlite:///{directory / 'ra.sqlite'}")
-    eca = create_eca_app(deployment, transport_to_ra=httpx.ASGITransport(app=ra.internal), clock=clock,
-                         database_url=database_url or f"sqlite:///{directory / 'eca.sqlite'}")
+    registry = DirectRaRegistry(EcaDesk(ra.devices, clock)) if direct else None
+    eca = create_eca_app(deployment, transport_to_ra=httpx.ASGITransport(app=ra.internal), ra_registry=registry,
+                         clock=clock, database_url=database_url or f"sqlite:///{directory / 'eca.sqlite'}")
     return Stack(deployment, clock, ra, eca)
+
+
+@contextlib.contextmanager
+def open_stack(deployment: Deployment, clock: FakeClock, directory: Path, *, direct: bool = False) -> Iterator[Stack]:
+    """`build_stack`, closed afterwards."""
+    built = build_stack(deployment, clock, directory, direct=direct)
+    try:
+        yield built
+    finally:
+        built.close()
 
 
 OBU_PSIDS = (32, 38, 135)

@@ -12,7 +12,7 @@ from scms.deployment import Deployment
 
 from ..common.conftest import anyio_backend, database_url, engine, pg_database  # noqa: F401 (fixtures)
 from ..ra._support import FakeClock, make_deployment
-from ._support import Stack, build_stack
+from ._support import Stack, open_stack
 
 
 @pytest.fixture(scope="session")
@@ -28,9 +28,8 @@ def clock() -> FakeClock:
 @pytest.fixture(scope="module")
 def stack(deployment: Deployment, clock: FakeClock, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """One RA and ECA per test module: each test enrols devices of its own (fresh keys); the clock only moves on."""
-    built = build_stack(deployment, clock, tmp_path_factory.mktemp("stack"))
-    yield built
-    built.close()
+    with open_stack(deployment, clock, tmp_path_factory.mktemp("stack")) as built:
+        yield built
 
 
 @pytest.fixture

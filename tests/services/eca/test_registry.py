@@ -1,4 +1,4 @@
-"""The ECA's client of the RA's registry against RA answers that the real RA gives rarely or never: a 404 that is
+"""The ECA's HTTP client of the RA's registry against RA answers that the real RA gives rarely or never: a 404 that is
 not "unregistered" (a wrong URL), an unreadable registration, other statuses, a 409 on the enrollment report."""
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from starlette.routing import Route
 from scms.crypto import HashedId8, SoftwareKey
 from scms.dot2.errors import Ieee1609Error
 from scms.services.common import PeerClient, PeerError, PeerSettings
-from scms.services.eca import RaRegistry
+from scms.services.eca import HttpRaRegistry
 
 pytestmark = pytest.mark.anyio
 
 
-def registry(check: Response, enrolled: Response | None = None) -> RaRegistry:
+def registry(check: Response, enrolled: Response | None = None) -> HttpRaRegistry:
     async def answer_check(_request: Request) -> Response:
         return check
 
@@ -29,7 +29,7 @@ def registry(check: Response, enrolled: Response | None = None) -> RaRegistry:
         Route("/internal/v1/registration-check", answer_check, methods=["POST"]),
         Route("/internal/v1/devices/{identifier}/enrolled", answer_enrolled, methods=["POST"]),
     ])
-    return RaRegistry(PeerClient(PeerSettings("ra", "http://ra"), transport=httpx.ASGITransport(app=app)))
+    return HttpRaRegistry(PeerClient(PeerSettings("ra", "http://ra"), transport=httpx.ASGITransport(app=app)))
 
 
 KEY = SoftwareKey.generate().public_point

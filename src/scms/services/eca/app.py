@@ -1,8 +1,11 @@
-"""The ECA's apps, built from a loaded deployment: `create_eca_app(deployment, transport_to_ra=..., clock=...)`.
+"""The ECA's apps, built from a loaded deployment: `create_eca_app(deployment, transport_to_ra=..., clock=...)`, or
+`create_eca_app(deployment, ra_registry=..., clock=...)`.
 
 The public app (at `/eca` in the embedded default) serves `POST /v3/enrollment-certificate`, `/healthz`,
 `/readyz`, OpenAPI; the internal app (never on the public port) the RA's successor forwarding (`internal_api`,
-errors always in the fine mode). The ECA asks the RA's internal API over a `PeerClient`: through
+errors always in the fine mode). The ECA asks the RA's registry through `ra_registry` when given (any
+`RaRegistry`: the embedded default binds it to the RA's own operations in-process, `DirectRaRegistry`), else the
+RA's internal API over a `PeerClient` (`HttpRaRegistry`): through
 `transport_to_ra` (an httpx transport to the RA's internal app, `httpx.ASGITransport(app=ra.internal)` in the
 embedded default and the tests, called as an `InProcessTransport`: the same requests to the same app, without the
 httpx client's request building, which cost as much as the RA's answer), else over the network at `[ra] url`
@@ -37,7 +40,7 @@ from scms.services.common.tasks import Clock, utc_now
 from scms.services.eca.api import eca_router
 from scms.services.eca.internal_api import internal_router
 from scms.services.eca.issuer import EcaIssuer
-from scms.services.eca.registry import RaRegistry
+from scms.services.eca.registry import HttpRaRegistry, RaRegistry
 from scms.services.eca.service import EcaService
 from scms.services.eca.settings import EcaSettings
 from scms.services.eca.store import EnrollmentStore
@@ -56,7 +59,7 @@ class EcaApps(NamedTuple):
 class _Resources:
     """Closes the RA client and disposes of the database engine when the app stops."""
 
-    def __init__(self, engine: Engine, client: PeerClient) -> None:
+    def __init__(self, engine: Engine, client: PeerClient | None) -> None:
         self.engine = engine
         self.client = client
 
@@ -64,7 +67,8 @@ class _Resources:
         return None
 
     async def stop(self) -> None:
-        await self.client.aclose()
+        if self.client is not None:
+            await self.client.aclose()
         self.engine.dispose()
 
 
@@ -80,20 +84,25 @@ def create_eca_app(
     deployment: Deployment,
     *,
     transport_to_ra: httpx.AsyncBaseTransport | None = None,
+    ra_registry: RaRegistry | None = None,
     clock: Clock = utc_now,
     database_url: str | None = None,
     verified: TrustReport | None = None,
 ) -> EcaApps:
-    """The ECA's app (database migrated, key loaded); `database_url` overrides `[eca] database_url`. The
-    deployment is verified first (`require_verified`; `verified`: a report that did it already)."""
+    """The ECA's app (database migrated, key loaded); `database_url` overrides `[eca] database_url`. The RA's
+    registry: `ra_registry`, else HTTP (through `transport_to_ra`, else at `[ra] url`). The deployment is verified
+    first (`require_verified`; `verified`: a report that did it already)."""
     require_verified(deployment, "eca", clock, verified)
     settings = EcaSettings.from_deployment(deployment, database_url=database_url)
     issuer = EcaIssuer.from_deployment(deployment)
     engine = create_database_engine(settings.database)
     migrate_to_head(engine, "eca")
-    peer = settings.ra if transport_to_ra is None else replace(settings.ra, base_url="http://ra-internal")
-    client = PeerClient(peer, transport=_in_process(transport_to_ra))
-    service = EcaService(settings, issuer, EnrollmentStore(engine), RaRegistry(client), clock)
+    client = None
+    if ra_registry is None:
+        peer = settings.ra if transport_to_ra is None else replace(settings.ra, base_url="http://ra-internal")
+        client = PeerClient(peer, transport=_in_process(transport_to_ra))
+        ra_registry = HttpRaRegistry(client)
+    service = EcaService(settings, issuer, EnrollmentStore(engine), ra_registry, clock)
     readiness = (database_check(engine), migrations_check(engine, "eca"))
     app = create_component_app(
         "eca", settings.app, eca_router(service), readiness=readiness, lifecycle=(_Resources(engine, client),),

@@ -6,7 +6,8 @@ certificates, successor enrollment and the distribution centre.
 - the certificate side (docs/api-services-ra.md): `RaService`, `IssuingSettings`, `GenerationSettings`, the peer
   transports (`DeferredAppTransport` for a peer app built later);
 - the registry: `DeviceStore`, `Device`, the lifecycle (`DeviceState`, `DeviceEvent`, `next_state`);
-- canonical ids: `canonical_id(key)`.
+- canonical ids: `canonical_id(key)`;
+- `EcaDesk`: what the ECA asks the registry (its internal routes' operations, bound directly when embedded).
 
 Endpoints (docs/api-services.md, docs/api-services-ra.md): the 1609.2.1 REST API v3 under `/v3/`, the operator's
 registration API under `/registration/v1/` (bearer token), the internal API for the ECA under `/internal/v1/`
@@ -16,6 +17,7 @@ registration API under `/registration/v1/` (bearer token), the internal API for 
 from scms.services.ra.app import RaApps, create_ra_app
 from scms.services.ra.canonical import canonical_id
 from scms.services.ra.devices import Device, DeviceConflict, DeviceNotFound, DeviceStore
+from scms.services.ra.eca_desk import EcaDesk
 from scms.services.ra.internal_api import INTERNAL_CALLERS, INTERNAL_PREFIX
 from scms.services.ra.issuing_settings import GenerationSettings, IssuingSettings
 from scms.services.ra.lifecycle import DeviceEvent, DeviceState, LifecycleError, next_state
@@ -35,6 +37,7 @@ __all__ = [
     "DeviceNotFound",
     "DeviceState",
     "DeviceStore",
+    "EcaDesk",
     "GenerationSettings",
     "IssuingSettings",
     "LifecycleError",

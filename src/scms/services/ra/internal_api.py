@@ -3,11 +3,11 @@
     POST /internal/v1/registration-check                     the device behind an enrollment request
     POST /internal/v1/devices/{canonical_id}/enrolled         the ECA issued it an enrollment certificate
 
-These routes live in the RA's internal app (`RaApps.internal`), which the embedded default reaches only in-process
-(an httpx ASGI transport) and which, at scale, is served on its own listener behind mutual TLS that admits the
-ECA's client certificate only (`INTERNAL_CALLERS`). An unknown device is 404 with `"reason": "unregistered"` in
-the body (so that a caller can tell it from a 404 of a wrong URL); reporting an enrollment of a blocked or deleted
-device is 409 (the ECA checked the device just before; the operator blocked it in between).
+These routes live in the RA's internal app (`RaApps.internal`), served at scale on its own listener behind mutual
+TLS that admits the ECA's client certificate only (`INTERNAL_CALLERS`); they answer with `EcaDesk`'s operations,
+which the embedded default binds the ECA to directly (no HTTP). An unknown device is 404 with `"reason":
+"unregistered"` in the body (so that a caller can tell it from a 404 of a wrong URL); reporting an enrollment of a
+blocked or deleted device is 409 (the ECA checked the device just before; the operator blocked it in between).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from scms.services.ra.api_models import EnrollmentReport, Registration, Registra
 from scms.services.ra.canonical import canonical_id as id_of_key
 from scms.services.ra.canonical import read_public_key
 from scms.services.ra.devices import DeviceStore
+from scms.services.ra.eca_desk import EcaDesk
 from scms.services.ra.registration_api import CanonicalId
 
 __all__ = ["INTERNAL_CALLERS", "INTERNAL_PREFIX", "internal_router"]
@@ -36,6 +37,7 @@ INTERNAL_CALLERS: dict[str, tuple[str, ...]] = {
 
 
 def internal_router(store: DeviceStore, clock: Clock) -> APIRouter:
+    desk = EcaDesk(store, clock)
     router = APIRouter(prefix=INTERNAL_PREFIX, tags=["internal (ECA)"])
 
     @router.post("/registration-check", summary="The registered device behind an enrollment request",
@@ -50,7 +52,7 @@ def internal_router(store: DeviceStore, clock: Clock) -> APIRouter:
                 raise HTTPException(400, str(error)) from None
         else:
             identifier = str(body.canonical_id)
-        device = store.get(identifier)
+        device = desk.device(identifier)
         if device is None:
             return JSONResponse({"detail": f"no device {identifier}", "reason": "unregistered"}, status_code=404)
         return _json(Registration.of(device))
@@ -62,7 +64,7 @@ def internal_router(store: DeviceStore, clock: Clock) -> APIRouter:
     async def enrolled(canonical_id: CanonicalId, body: EnrollmentReport) -> Response:
         certificate = HashedId8(bytes.fromhex(body.enrollment_certificate))
         with registry_errors():
-            return _json(Registration.of(store.record_enrollment(canonical_id, certificate, clock())))
+            return _json(Registration.of(desk.record_enrollment(canonical_id, certificate)))
 
     return router
 

@@ -12,10 +12,11 @@ default `<component>/data/<component>.sqlite` under the directory; `[<component>
     eca        create_eca_app                public app at /eca
 
 The peers are wired in-process (httpx ASGI transports): the RA reaches both LAs' and the ACA's internal apps (all
-their API is internal: 1609.2.1 has no EE-facing LA or ACA endpoint) and the ECA's internal app; the ECA reaches
-the RA's internal app. The internal apps are never mounted. The RA and ECA need each other,
-so the RA gets a `DeferredAppTransport` that is connected to the ECA's internal app once that exists. The MA has no
-service yet (its certificate and keys exist; nothing serves `/ma`).
+their API is internal: 1609.2.1 has no EE-facing LA or ACA endpoint) and the ECA's internal app; the ECA asks the
+RA's registry directly (`DirectRaRegistry`: the operations of the RA's internal routes, without HTTP). The internal
+apps are never mounted. The RA and ECA need each other, so the RA gets a `DeferredAppTransport` that is connected
+to the ECA's internal app once that exists. The MA has no service yet (its certificate and keys exist; nothing
+serves `/ma`).
 
 Lifespans run in mount order (LAs, ACA, ECA, RA) and stop in reverse: the RA's runner stops before the components
 it calls. `serve` (scms.services.common) runs the app; `close()` disposes of every engine afterwards.
@@ -39,8 +40,9 @@ from scms.services.common import RunnerSettings, mount_components
 from scms.services.common.tasks import Clock, utc_now
 from scms.services.eca import EcaApps, create_eca_app
 from scms.services.la import LaApps, create_la_app
-from scms.services.ra import DeferredAppTransport, RaApps, create_ra_app
+from scms.services.ra import DeferredAppTransport, EcaDesk, RaApps, create_ra_app
 from scms.services.ra.issuing_settings import GenerationSettings
+from scms.services.runtime.ra_registry import DirectRaRegistry
 
 __all__ = ["EMBEDDED_COMPONENTS", "NOT_SERVED", "EmbeddedScms", "EmbeddedSettings", "build_embedded",
            "open_embedded"]
@@ -113,7 +115,7 @@ def build_embedded(deployment: Deployment, *, clock: Clock = utc_now, settings: 
     }
     ra = create_ra_app(deployment, clock=clock, runner=settings.ra_runner, generation=settings.generation,
                        transports=peers, verified=verified)
-    eca = create_eca_app(deployment, transport_to_ra=httpx.ASGITransport(app=ra.internal), clock=clock,
+    eca = create_eca_app(deployment, ra_registry=DirectRaRegistry(EcaDesk(ra.devices, clock)), clock=clock,
                          verified=verified)
     to_eca.connect(eca.internal)
     app = mount_components({"/la1": las["la1"].public, "/la2": las["la2"].public, "/aca": aca.public,
