@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from scms import asn1
 from scms.crypto import sha256
@@ -17,8 +17,11 @@ from scms.dot2.certificate_fields import CertificateId, CertificateType, Validit
 from scms.dot2.permissions import PsidGroupPermissions, PsidSsp, PsidSspRange, Ssp, SspRange
 from scms.dot2.spdu import SignerSelf, sign_certificate_request
 from scms.dot2.time import Time32
+from scms.protocol.ee_eca import parse_enrollment_request
 from scms.protocol.security_mgmt_ssp import Role, security_mgmt_ssp
-from scms.services.eca import EcaIssuer
+from scms.services.common import PeerError
+from scms.services.eca import EcaIssuer, plan_enrollment
+from scms.services.eca.flows import _accepted
 from scms.services.eca.tables import enrollments
 
 from ._support import COER, ENROLL, Device, Stack, fields, read_response, register
@@ -118,11 +121,11 @@ async def test_concurrent_copies_of_one_request_get_one_certificate(stack: Stack
     assert _rows(stack, device) == 1
 
 
-async def test_an_attempt_that_died_before_signing_is_finished_by_the_retry(
+async def test_a_failed_signing_stores_nothing_and_the_retry_issues(
     stack: Stack, http: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The accepted request and its plan were committed, then signing failed (a crash): the EE's retry issues what
-    was planned, once."""
+    """Signing failed (the request and its response are committed together): nothing was stored, the device is
+    still registered, and the EE's retry is issued, once."""
     device = await register(http)
     request, key = device.request(stack.clock.time32, kind=CertificateType.IMPLICIT)
     with monkeypatch.context() as patch:
@@ -132,8 +135,7 @@ async def test_an_attempt_that_died_before_signing_is_finished_by_the_retry(
         patch.setattr(EcaIssuer, "issue", crash)
         failed = await http.post(f"/eca{ENROLL}", content=request, headers=COER)
     assert (failed.status_code, failed.content) == (500, b"")
-    stored = stack.eca.service.store.find(sha256(request))
-    assert stored is not None and stored.response is None and stored.certificate_hash is None
+    assert stack.eca.service.store.find(sha256(request)) is None and _rows(stack, device) == 0
     assert (await http.get(f"/ra/registration/v1/devices/{device.canonical_id}")).json()["state"] == "registered"
 
     retry = await http.post(f"/eca{ENROLL}", content=request, headers=COER)
@@ -142,6 +144,59 @@ async def test_an_attempt_that_died_before_signing_is_finished_by_the_retry(
     assert result.certificate.hashed_id8() == stack.eca.service.store.find(sha256(request)).certificate_hash  # type: ignore[union-attr]
     assert _rows(stack, device) == 1
     assert (await http.get(f"/ra/registration/v1/devices/{device.canonical_id}")).json()["state"] == "enrolled"
+
+
+async def test_a_request_an_older_version_accepted_is_issued_as_planned(stack: Stack, http: httpx.AsyncClient
+                                                                       ) -> None:
+    """Older versions committed the accepted request and its plan before signing: a row left accepted by an
+    attempt that died is issued from its stored plan by the retry."""
+    device = await register(http)
+    now = stack.clock.time32
+    request, key = device.request(now, template=fields(now, psids=(32, 38)))
+    service = stack.eca.service
+    parsed = parse_enrollment_request(request, now, service.settings.max_age)
+    registration = await service.registry.by_key(parsed.requested_key)
+    plan = plan_enrollment(parsed, service.settings.device_types["OBU"], service.settings.issuing,
+                           service.issuer.certificate, now)
+    narrower = (PsidGroupPermissions((PsidSspRange(32),), 1, 0, app=True),)  # not what a plan made now would be
+    accepted = _accepted(parsed, registration, replace(plan, cert_request_permissions=narrower))
+    with stack.eca.engine.begin() as connection:
+        connection.execute(insert(enrollments).values(
+            request_digest=accepted.request_digest, request_hash=bytes(accepted.request_hash),
+            canonical_id=accepted.canonical_id, device_type="OBU", generation_time=int(now), received_at=int(now),
+            certificate_type="explicit", planned_tbs=accepted.planned_tbs, state="accepted"))
+    stack.clock.advance(5)
+    retry = await http.post(f"/eca{ENROLL}", content=request, headers=COER)
+    assert retry.status_code == 200
+    certificate = read_response(stack, retry.content, request, key).certificate
+    assert certificate.tbs_bytes() == accepted.planned_tbs and certificate.cert_request_permissions == narrower
+    assert _rows(stack, device) == 1
+
+
+async def test_a_failed_enrolled_report_is_sent_again_with_the_stored_response(
+    stack: Stack, http: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The response was committed, then the RA could not record it (503 to the EE): the EE's retry of the same
+    request gets the stored response, and the RA records the certificate then."""
+    device = await register(http)
+    request, key = device.request(stack.clock.time32)
+    registry = stack.eca.service.registry
+    with monkeypatch.context() as patch:
+        async def away(*_args: object) -> None:
+            raise PeerError("ra", "away")
+
+        patch.setattr(registry, "enrolled", away)
+        failed = await http.post(f"/eca{ENROLL}", content=request, headers=COER)
+    assert failed.status_code == 503
+    stored = stack.eca.service.store.find(sha256(request))
+    assert stored is not None and stored.response is not None
+    assert (await http.get(f"/ra/registration/v1/devices/{device.canonical_id}")).json()["state"] == "registered"
+
+    retry = await http.post(f"/eca{ENROLL}", content=request, headers=COER)
+    assert (retry.status_code, retry.content) == (200, stored.response)
+    state = (await http.get(f"/ra/registration/v1/devices/{device.canonical_id}")).json()
+    certificate = read_response(stack, retry.content, request, key).certificate
+    assert state["state"] == "enrolled" and state["enrollment_certificates"] == [certificate.hashed_id8().hex()]
 
 
 def _rows(stack: Stack, device: Device) -> int:

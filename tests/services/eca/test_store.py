@@ -1,15 +1,17 @@
-"""The ECA's enrollment record on SQLite and PostgreSQL: accept (rate limits, the same request again), finish by
-compare-and-set, concurrent writers (threads), and the migrated schema."""
+"""The ECA's enrollment record on SQLite and PostgreSQL: enrol (rate limits, issue and store in one transaction,
+nothing stored on failure, the same request again, a row an older version left accepted), concurrent writers
+(threads), and the migrated schema."""
 
 from __future__ import annotations
 
 import os
 import threading
+from dataclasses import replace
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine
+from sqlalchemy import Engine, insert
 
 from scms.crypto import HashedId8
 from scms.dot2.certificate_fields import CertificateType
@@ -17,7 +19,7 @@ from scms.dot2.errors import Ieee1609Error
 from scms.dot2.time import Time32
 from scms.services.common import migrate_to_head
 from scms.services.eca import RATE_WINDOW, Enrollment, EnrollmentStore, RateLimits
-from scms.services.eca.tables import ECA_METADATA
+from scms.services.eca.tables import ECA_METADATA, enrollments
 
 T = Time32(700_000_000)
 LIMITS = RateLimits(max_reqs=3, min_wait=0)
@@ -44,50 +46,88 @@ def test_the_migrated_schema_is_the_table_definitions(store: EnrollmentStore) ->
         assert compare_metadata(context, ECA_METADATA) == []
 
 
-def test_accept_then_finish_then_the_same_request_again(store: EnrollmentStore) -> None:
+class Signer:
+    """A stand-in for the issuer: counts what it issues, each time another certificate and response."""
+
+    def __init__(self, fails: bool = False) -> None:
+        self.issued: list[Enrollment] = []
+        self.fails = fails
+
+    def __call__(self, enrollment: Enrollment) -> tuple[HashedId8, bytes]:
+        if self.fails:
+            raise RuntimeError("the signer went away")
+        self.issued.append(enrollment)
+        number = len(self.issued)
+        return HashedId8(bytes([number]) * 8), b"response-%d" % number
+
+
+def test_enrol_then_the_same_request_again(store: EnrollmentStore) -> None:
     first = enrollment()
+    signer = Signer()
     assert store.find(first.request_digest) is None
-    accepted = store.accept(first, LIMITS, T)
-    assert accepted == first and store.find(first.request_digest) == first
-    issued = store.finish(first, HashedId8(b"certific"), b"response-1", Time32(T + 1))
-    assert (issued.certificate_hash, issued.response) == (HashedId8(b"certific"), b"response-1")
+    issued = store.enrol(first, LIMITS, T, signer)
+    assert issued == replace(first, certificate_hash=HashedId8(bytes([1]) * 8), response=b"response-1")
+    assert store.find(first.request_digest) == issued and signer.issued == [first]
+    again = store.enrol(first, RateLimits(max_reqs=1, min_wait=10**6), Time32(T + 2), signer)  # no limits for it
+    assert again == issued and len(signer.issued) == 1  # the stored response, not signed again
+
+
+def test_nothing_is_stored_when_issuing_fails(store: EnrollmentStore) -> None:
+    first = enrollment()
+    with pytest.raises(RuntimeError):
+        store.enrol(first, RateLimits(max_reqs=1, min_wait=0), T, Signer(fails=True))
+    assert store.find(first.request_digest) is None
+    retried = store.enrol(first, RateLimits(max_reqs=1, min_wait=0), T, Signer())  # the failure did not count
+    assert retried.response == b"response-1"
+
+
+def test_a_request_an_older_version_accepted_is_issued_by_the_retry(store: EnrollmentStore) -> None:
+    """Older versions committed the accepted request and its plan before signing; one that died in between left
+    the row accepted: the retry issues its stored plan, once."""
+    first = enrollment()
+    with store.engine.begin() as connection:
+        connection.execute(insert(enrollments).values(
+            request_digest=first.request_digest, request_hash=bytes(first.request_hash),
+            canonical_id=first.canonical_id, device_type="OBU", generation_time=int(T), received_at=int(T),
+            certificate_type="implicit", planned_tbs=b"the stored plan", state="accepted"))
+    signer = Signer()
+    issued = store.enrol(first, LIMITS, T, signer)
+    assert [e.planned_tbs for e in signer.issued] == [b"the stored plan"] and issued.response == b"response-1"
     assert store.find(first.request_digest) == issued
-    again = store.accept(first, RateLimits(max_reqs=1, min_wait=10**6), Time32(T + 2))  # limits do not apply
-    assert again == issued
-    late = store.finish(first, HashedId8(b"other-ce"), b"response-2", Time32(T + 3))  # compare-and-set lost
-    assert late == issued
+    assert store.enrol(first, LIMITS, T, signer) == issued and len(signer.issued) == 1
 
 
 def test_eca_max_reqs_counts_a_week_of_generation_time(store: EnrollmentStore) -> None:
     for offset in (0, 10, 20):
-        store.accept(enrollment(generated=T + offset), LIMITS, T)
+        store.enrol(enrollment(generated=T + offset), LIMITS, T, Signer())
     with pytest.raises(Ieee1609Error) as error:
-        store.accept(enrollment(generated=T + 30), LIMITS, T)
+        store.enrol(enrollment(generated=T + 30), LIMITS, T, Signer())
     assert error.value.header_value == "400-71"
-    store.accept(enrollment(device="b" * 64, generated=T + 30), LIMITS, T)  # another device
-    store.accept(enrollment(generated=T + RATE_WINDOW), LIMITS, T)  # the first one left the window
+    store.enrol(enrollment(device="b" * 64, generated=T + 30), LIMITS, T, Signer())  # another device
+    store.enrol(enrollment(generated=T + RATE_WINDOW), LIMITS, T, Signer())  # the first one left the window
 
 
 def test_eca_min_wait_between_generation_times(store: EnrollmentStore) -> None:
     limits = RateLimits(max_reqs=10, min_wait=60)
-    store.accept(enrollment(generated=T), limits, T)
+    store.enrol(enrollment(generated=T), limits, T, Signer())
     for generated in (T + 59, T - 5):
         with pytest.raises(Ieee1609Error) as error:
-            store.accept(enrollment(generated=generated), limits, T)
+            store.enrol(enrollment(generated=generated), limits, T, Signer())
         assert error.value.header_value == "400-73"
-    store.accept(enrollment(generated=T + 60), limits, T)
+    store.enrol(enrollment(generated=T + 60), limits, T, Signer())
 
 
 def test_concurrent_requests_of_one_device_respect_eca_max_reqs(store: EnrollmentStore) -> None:
-    """Ten different requests of one device at once with eca-maxReqs 3: exactly three are accepted."""
+    """Ten different requests of one device at once with eca-maxReqs 3: exactly three are issued (and signed)."""
     outcomes: list[str] = []
     barrier = threading.Barrier(10)
+    signer = Signer()
 
     def accept(offset: int) -> None:
         barrier.wait()
         try:
-            store.accept(enrollment(generated=T + offset), LIMITS, T)
-            outcomes.append("accepted")
+            store.enrol(enrollment(generated=T + offset), LIMITS, T, signer)
+            outcomes.append("issued")
         except Ieee1609Error as error:
             outcomes.append(error.header_value)
 
@@ -96,27 +136,25 @@ def test_concurrent_requests_of_one_device_respect_eca_max_reqs(store: Enrollmen
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(outcomes) == ["400-71"] * 7 + ["accepted"] * 3
+    assert sorted(outcomes) == ["400-71"] * 7 + ["issued"] * 3 and len(signer.issued) == 3
 
 
-def test_concurrent_finishers_of_one_request_agree_on_the_first(store: EnrollmentStore) -> None:
-    """Six attempts finish the same accepted request with their own certificate: one is stored, and every attempt
-    gets that one back."""
-    accepted = store.accept(enrollment(), LIMITS, T)
+def test_concurrent_copies_of_one_request_are_issued_once(store: EnrollmentStore) -> None:
+    """Six attempts of the same request at once: one signs and stores, and every attempt gets that one back."""
+    first = enrollment()
+    signer = Signer()
     results: list[Enrollment] = []
     barrier = threading.Barrier(6)
 
-    def finish(number: int) -> None:
+    def enrol() -> None:
         barrier.wait()
-        results.append(store.finish(accepted, HashedId8(bytes([number]) * 8), b"response-%d" % number, T))
+        results.append(store.enrol(first, LIMITS, T, signer))
 
-    threads = [threading.Thread(target=finish, args=(number,)) for number in range(6)]
+    threads = [threading.Thread(target=enrol) for _ in range(6)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    stored = store.find(accepted.request_digest)
-    assert stored is not None and stored.response is not None
-    assert all(result == stored for result in results)
-    winner = int(stored.response.removeprefix(b"response-"))
-    assert stored.certificate_hash == HashedId8(bytes([winner]) * 8)  # one attempt's certificate and response
+    stored = store.find(first.request_digest)
+    assert stored is not None and stored.response == b"response-1" and len(signer.issued) == 1
+    assert results == [stored] * 6

@@ -15,7 +15,7 @@ from scms.protocol.ee_eca import EnrollmentRequest, parse_enrollment_request
 from scms.services.eca.policy import plan_enrollment
 from scms.services.eca.registry import Registration
 from scms.services.eca.service import EcaService
-from scms.services.eca.store import Enrollment
+from scms.services.eca.store import Enrollment, Issue
 
 __all__ = ["enroll", "enroll_successor"]
 
@@ -23,9 +23,9 @@ __all__ = ["enroll", "enroll_successor"]
 async def enroll(service: EcaService, data: bytes) -> bytes:
     """Enrollment (1609.2.1 clause 6.3.4.2): an `EeEcaCertRequestSpdu` in, the `EcaEeCertResponseSpdu` out.
 
-    Issues at most one certificate per request: the accepted request and its plan are committed before signing,
-    the request's SHA-256 is unique, the issued response is stored by compare-and-set, and the same request bytes
-    again get the stored response. Raises Ieee1609Error (rendered by the app) or PeerError (the RA is away).
+    Issues at most one certificate per request: the request's SHA-256 is unique, the request is signed for under
+    its device's lock and committed with its response before the answer, and the same request bytes again get the
+    stored response. Raises Ieee1609Error (rendered by the app) or PeerError (the RA is away).
     """
     now = service.now()
     # Step 1: the body is within [eca] max_body_size: the common app refused a larger one (400-42) unread.
@@ -65,14 +65,14 @@ async def _issue_once(service: EcaService, request: EnrollmentRequest, device: R
     device.require_enrollable()
     # Step 4: what to issue, from the request and the device type's policy (400-31..35, 400-72).
     plan = _plan(service, request, device, now)
-    # Step 5: the accepted request and its plan, committed; or, for the same request bytes again, what was stored
-    # (issued, or accepted by an attempt that did not finish). eca-maxReqs, eca-minWait (400-71, 400-73).
+    # Steps 5-6, one transaction: for the same request bytes again, what was stored; else eca-maxReqs and
+    # eca-minWait (400-71, 400-73), then lint, sign or ECQV-issue what was planned, sign the response, and commit
+    # the request with its plan, certificate and response. A failure in between commits nothing.
     accepted = _accepted(request, device, plan)
-    enrollment = service.store.accept(accepted, service.settings.limits, now)
-    if enrollment.response is None:
-        # Step 6: lint, sign or ECQV-issue what was planned, sign the response; store it (the first stored wins).
-        enrollment = _issue(service, enrollment, plan if enrollment.planned_tbs == accepted.planned_tbs else None, now)
-    # Step 7: the RA records the enrollment certificate and moves the device to "enrolled" (idempotent).
+    enrollment = service.store.enrol(accepted, service.settings.limits, now, _issuer(service, accepted, plan, now))
+    # Step 7: the RA records the enrollment certificate and moves the device to "enrolled" (idempotent), before the
+    # answer: a certificate that left the ECA is known to the RA. If this fails (503, or 400-20 when blocked
+    # meanwhile), the EE's retry of the same request gets the stored response and the report is sent again.
     assert enrollment.certificate_hash is not None and enrollment.response is not None
     await service.registry.enrolled(device.canonical_id, enrollment.certificate_hash)
     return enrollment.response
@@ -120,9 +120,12 @@ def _accepted(request: EnrollmentRequest, device: Registration, plan: Certificat
     )
 
 
-def _issue(service: EcaService, enrollment: Enrollment, plan: CertificateTemplate | None, now: Time32) -> Enrollment:
-    """Issue what was planned and committed: `plan`, or, accepted by an attempt that did not finish, its plan."""
-    if plan is None:
-        plan = CertificateTemplate.from_tbs_value(asn1.decode("ToBeSignedCertificate", enrollment.planned_tbs))
-    issued = service.issuer.issue(plan, enrollment.certificate_type, enrollment.request_hash, now)
-    return service.store.finish(enrollment, issued.certificate.hashed_id8(), issued.response, now)
+def _issuer(service: EcaService, accepted: Enrollment, plan: CertificateTemplate, now: Time32) -> Issue:
+    """Issue an accepted enrollment: `plan` for `accepted`; for one an older version accepted and did not finish,
+    the plan it stored."""
+    def issue(enrollment: Enrollment) -> tuple[HashedId8, bytes]:
+        template = plan if enrollment.planned_tbs == accepted.planned_tbs else CertificateTemplate.from_tbs_value(
+            asn1.decode("ToBeSignedCertificate", enrollment.planned_tbs))
+        issued = service.issuer.issue(template, enrollment.certificate_type, enrollment.request_hash, now)
+        return issued.certificate.hashed_id8(), issued.response
+    return issue

@@ -1,20 +1,24 @@
 """The ECA's record of enrollment requests (issue exactly once; DESIGN "Habits", style rule 10).
 
-    accept(enrollment, limits)   the stored enrollment of these request bytes, if any; else the rate limits and
-                                 the insert of the accepted request with its plan; one transaction
-    finish(enrollment, ...)      accepted -> issued by compare-and-set; the first stored response wins
+    enrol(enrollment, limits, now, issue)  one write transaction: the stored enrollment of these request bytes, if
+                                 any (issued; or accepted by an older version that did not finish: issued now);
+                                 else the rate limits, `issue` (lint and sign) and the insert of the request with
+                                 its plan, certificate and response
     find(digest)                 the stored enrollment of these request bytes, if any
     require_issued_to(cert, id)  400-62 unless we issued that enrollment certificate to that device
 
-`accept` serialises the requests of one device (SQLite: `BEGIN IMMEDIATE`; PostgreSQL: a transaction-scoped
-advisory lock on the canonical id), so eca-maxReqs and eca-minWait hold under concurrent requests. The statements
-are built once (an enrollment costs three: the device's rows summarised, the insert, the compare-and-set). Times
-are Time32 arguments; nothing here reads a clock.
+`enrol` serialises the requests of one device (SQLite: `BEGIN IMMEDIATE`; PostgreSQL: a transaction-scoped
+advisory lock on the canonical id), so eca-maxReqs and eca-minWait hold under concurrent requests, and signs under
+that lock, so the same request is never signed twice. The request and its response are committed together before
+the ECA answers (the answer is the acknowledgement; docs/api-services.md "Runtime notes"). The statements are built
+once (an enrollment costs two: the device's rows summarised, the insert). Times are Time32 arguments; nothing here
+reads a clock.
 """
 
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -28,7 +32,7 @@ from scms.dot2.time import Time32
 from scms.services.common import begin_write
 from scms.services.eca.tables import enrollments
 
-__all__ = ["RATE_WINDOW", "Enrollment", "EnrollmentStore", "RateLimits"]
+__all__ = ["RATE_WINDOW", "Enrollment", "EnrollmentStore", "Issue", "RateLimits"]
 
 RATE_WINDOW = 7 * 24 * 3600
 """eca-maxReqs counts the requests of one device per 7 x 24 h of generationTime (1609.2.1 clause 4.3)."""
@@ -59,6 +63,10 @@ class Enrollment:
     def __repr__(self) -> str:
         state = "issued" if self.response is not None else "accepted"
         return f"Enrollment({self.request_hash}, {self.canonical_id[:16]}..., {state})"
+
+
+Issue = Callable[[Enrollment], tuple[HashedId8, bytes]]
+"""Lint and sign an accepted enrollment's plan: the certificate's HashedId8 and the signed response."""
 
 
 def _enrollment(row: Row[Any]) -> Enrollment:
@@ -115,9 +123,10 @@ class EnrollmentStore:
             raise Ieee1609Error(ErrorCode.INVALID_ENROLLMENT_CERTIFICATE,
                                 f"{certificate} is not an enrollment certificate of this device")
 
-    def accept(self, enrollment: Enrollment, limits: RateLimits, now: Time32) -> Enrollment:
-        """Record `enrollment` as accepted at `now`, unless the device is over its limits (400-71, 400-73); the
-        stored enrollment instead if these request bytes were accepted before (a retry is not rate-limited)."""
+    def enrol(self, enrollment: Enrollment, limits: RateLimits, now: Time32, issue: Issue) -> Enrollment:
+        """The issued enrollment of `enrollment`'s request bytes: the stored one if they came before (a retry is not
+        rate-limited), else, unless the device is over its limits (400-71, 400-73), `issue`d now and stored with
+        the request, in one transaction. Nothing is stored if `issue` or the limits refuse."""
         try:
             with begin_write(self.engine) as connection:
                 _lock_device(connection, enrollment.canonical_id)
@@ -127,35 +136,42 @@ class EnrollmentStore:
                     "canonical_id": enrollment.canonical_id,
                 }).one()
                 if stored_id is not None:
-                    return _find(connection, enrollment.request_digest) or enrollment
+                    return _issued(connection, _find(connection, enrollment.request_digest), issue, now)
                 _check_limits(generated, recent, last, limits)
+                certificate, response = issue(enrollment)
                 connection.execute(_INSERT, {
                     "request_digest": enrollment.request_digest, "request_hash": bytes(enrollment.request_hash),
                     "canonical_id": enrollment.canonical_id, "device_type": enrollment.device_type,
                     "generation_time": generated, "received_at": int(now),
                     "certificate_type": enrollment.certificate_type.value, "planned_tbs": enrollment.planned_tbs,
-                    "state": "accepted",
+                    "state": "issued", "certificate_hash": bytes(certificate), "response": response,
+                    "issued_at": int(now),
                 })
         except IntegrityError:  # the same request inserted meanwhile (only without the device lock)
             stored = self.find(enrollment.request_digest)
-            if stored is None:
+            if stored is None or stored.response is None:
                 raise
             return stored
-        return enrollment
+        return replace(enrollment, certificate_hash=certificate, response=response)
 
-    def finish(self, enrollment: Enrollment, certificate: HashedId8, response: bytes, now: Time32) -> Enrollment:
-        """Store the issued certificate's HashedId8 and the response (accepted -> issued, compare-and-set) and
-        return the stored enrollment: ours, or the one another attempt stored first."""
-        with begin_write(self.engine) as connection:
-            changed = connection.execute(_FINISH, {
-                "digest": enrollment.request_digest, "certificate": bytes(certificate), "response": response,
-                "now": int(now),
-            }).rowcount
-            stored = replace(enrollment, certificate_hash=certificate, response=response) if changed == 1 else \
-                _find(connection, enrollment.request_digest)
-        if stored is None or stored.response is None:
-            raise RuntimeError("an enrollment vanished between accept and finish")
+
+def _issued(connection: Connection, stored: Enrollment | None, issue: Issue, now: Time32) -> Enrollment:
+    """`stored` issued: as it is, or, accepted by an attempt of an older version (which committed the plan before
+    signing) that did not finish, its plan issued now (compare-and-set, under the device's lock)."""
+    if stored is None:
+        raise RuntimeError("an enrollment vanished under the device lock")
+    if stored.response is not None:
         return stored
+    certificate, response = issue(stored)
+    changed = connection.execute(_FINISH, {
+        "digest": stored.request_digest, "certificate": bytes(certificate), "response": response, "now": int(now),
+    }).rowcount
+    if changed == 1:
+        return replace(stored, certificate_hash=certificate, response=response)
+    finished = _find(connection, stored.request_digest)  # finished meanwhile by an older version's `finish`
+    if finished is None or finished.response is None:
+        raise RuntimeError("an accepted enrollment changed under the device lock")
+    return finished
 
 
 def _find(connection: Connection, digest: bytes) -> Enrollment | None:
