@@ -19,7 +19,10 @@ to the ECA's internal app once that exists. The MA has no service yet (its certi
 serves `/ma`).
 
 Lifespans run in mount order (LAs, ACA, ECA, RA) and stop in reverse: the RA's runner stops before the components
-it calls. `serve` (scms.services.common) runs the app; `close()` disposes of every engine afterwards.
+it calls. `serve` (scms.services.common) runs the app; `close()` disposes of every engine afterwards. With
+`background=False` the public apps are mounted without their lifespans: no job runner, no process pool, only the
+request handlers (the extra processes of `scms up --workers N`, `scms.services.runtime.workers`: the first process
+runs the runners, which find the jobs the others commit in the shared job tables at their next poll).
 """
 
 from __future__ import annotations
@@ -98,11 +101,12 @@ class EmbeddedScms:
 
 
 def build_embedded(deployment: Deployment, *, clock: Clock = utc_now, settings: EmbeddedSettings | None = None,
-                   verified: TrustReport | None = None) -> EmbeddedScms:
+                   verified: TrustReport | None = None, background: bool = True) -> EmbeddedScms:
     """Every component of `deployment` (databases migrated, keys loaded), wired in-process and mounted.
 
     Each factory verifies the deployment first (`require_verified`); `verified`, a report that checked every served
-    component's keys (`open_embedded` makes one), spares the five verifications."""
+    component's keys (`open_embedded` makes one), spares the five verifications. `background=False`: the app runs
+    no lifespan (no job runner, no process pool; `close()` disposes of the engines)."""
     settings = settings or EmbeddedSettings()
     las = {which: create_la_app(deployment, which, clock=clock, verified=verified) for which in ("la1", "la2")}
     aca = create_aca_app(deployment, clock=clock, runner=settings.aca_runner, verified=verified)
@@ -119,13 +123,13 @@ def build_embedded(deployment: Deployment, *, clock: Clock = utc_now, settings: 
                          verified=verified)
     to_eca.connect(eca.internal)
     app = mount_components({"/la1": las["la1"].public, "/la2": las["la2"].public, "/aca": aca.public,
-                            "/eca": eca.public, "/ra": ra.public})
+                            "/eca": eca.public, "/ra": ra.public}, lifespans=background)
     return EmbeddedScms(deployment, app, ra, eca, aca, las, verified)
 
 
-def open_embedded(directory: Path, *, clock: Clock = utc_now, settings: EmbeddedSettings | None = None
-                  ) -> EmbeddedScms:
-    """Load and verify the deployment in `directory` at the clock's time, then `build_embedded`.
+def open_embedded(directory: Path, *, clock: Clock = utc_now, settings: EmbeddedSettings | None = None,
+                  background: bool = True) -> EmbeddedScms:
+    """Load and verify the deployment in `directory` at the clock's time, then `build_embedded` (`background`).
 
     Raises `ConfigError`, `PolicyError` or `DeploymentError` (`TrustError` from the verification), each naming
     the file and the defect. Only the served components' keys are read: the root's and electors' may be offline.
@@ -133,4 +137,4 @@ def open_embedded(directory: Path, *, clock: Clock = utc_now, settings: Embedded
     deployment = load_deployment(directory)
     leap = LeapSeconds.fixed(deployment.global_policy.parameters.leap_seconds)
     report = verify_deployment(directory, Time32.from_datetime(clock(), leap), key_owners=EMBEDDED_COMPONENTS)
-    return build_embedded(deployment, clock=clock, settings=settings, verified=report)
+    return build_embedded(deployment, clock=clock, settings=settings, verified=report, background=background)
