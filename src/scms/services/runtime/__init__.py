@@ -7,7 +7,8 @@ docs/operations.md).
 - addresses: `listen_address`, `base_url_for`, `served_urls`, `policy_mismatches` (is the policy sending devices
   where the components are served?).
 
-Serving is `scms.services.common.serve`.
+Serving is `scms.services.common.serve`; `scms up --workers N` adds N-1 front-end processes on the same port and
+databases (`scms.services.runtime.workers`: `FrontEnds`).
 """
 
 from scms.services.runtime.addresses import (
