@@ -135,6 +135,7 @@ def test_two_processes_serve_one_port_and_stop_together(tmp_path: Path) -> None:
         assert _state(front_end)[1] == parent
         with _stopped(front_end):
             assert httpx.get(f"{up.url}/ra/readyz", timeout=10).status_code == 200
+        os.kill(front_end, signal.SIGINT)                 # ignored: Ctrl-C goes through the first process
         deployment = load_deployment(up.directory)
         token = deployment.secret("ra", "operator-token").strip().decode()
         fresh = httpx.HTTPTransport(limits=httpx.Limits(max_keepalive_connections=0))  # a connection per request

@@ -48,15 +48,16 @@ def mount_components(apps: Mapping[str, Starlette], *, lifespans: bool = True) -
 
 def listening_socket(host: str, port: int) -> socket.socket:
     """A TCP socket bound to (host, port) (`port=0`: one chosen) and listening, to hand to `serve` in one or more
-    processes: the kernel gives each connection to one of the processes accepting on it. Raises `OSError`."""
+    processes: the kernel gives each connection to one of the processes accepting on it. Raises `OSError` naming
+    the address as its filename ("127.0.0.1:8080: Address already in use")."""
     listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
     try:
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)   # as uvicorn binds its own
         listener.bind((host, port))
         listener.listen(2048)                                             # uvicorn's default backlog
-    except OSError:
+    except OSError as error:
         listener.close()
-        raise
+        raise OSError(error.errno, error.strerror, f"{host}:{port}") from error
     return listener
 
 

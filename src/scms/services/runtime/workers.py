@@ -21,6 +21,7 @@ it (a crash at start-up would only repeat; a service manager restarts the whole)
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -29,6 +30,7 @@ import signal
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import replace
 from multiprocessing.connection import wait
 from multiprocessing.process import BaseProcess
@@ -82,8 +84,9 @@ class FrontEnds:
     def start(self, timeout_s: float = 120) -> None:
         """Start every process and wait until each serves; `WorkerDied` if one ends first (the others are left to
         `stop`)."""
-        for process in self._processes:
-            process.start()
+        with _sigint_ignored():
+            for process in self._processes:
+                process.start()
         waiting, deadline = len(self._processes), time.monotonic() + timeout_s
         while waiting:
             try:
@@ -132,6 +135,20 @@ class FrontEnds:
                 process.kill()
                 process.join(5)
         self._ready.close()
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """SIGINT ignored while processes start (in the main thread): they inherit it through exec, so that a Ctrl-C
+    never interrupts one before `_front_end` ignores it itself."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _ended(process: BaseProcess, when: str) -> str:
