@@ -89,16 +89,19 @@ def _unsure(data: bytes, pos: int) -> tuple[Any, int]:
 class _Builder:
     def __init__(self) -> None:
         self._built: dict[tuple[int, int], Decode] = {}
+        self._lock = threading.RLock()
+        """Held while a recursive node resolves its inner decoder at first use (build works on `_built`)."""
 
     def build(self, node: Any, checker: Any) -> Decode:
         # As in _harden._walk: a Recursive node on one side only stands for the type it refers to.
         if isinstance(checker, _chk.Recursive) and not isinstance(node, _oer.Recursive):
             checker = checker.inner
         key = (id(node), id(checker))
-        if key not in self._built:
-            self._built[key] = _unsure  # placeholder while building (recursion goes through _recursive)
-            self._built[key] = self._make(node, checker)
-        return self._built[key]
+        with self._lock:
+            if key not in self._built:
+                self._built[key] = _unsure  # placeholder while building (recursion goes through _recursive)
+                self._built[key] = self._make(node, checker)
+            return self._built[key]
 
     def _make(self, node: Any, checker: Any) -> Decode:
         kind = node_kind(node)
@@ -119,7 +122,9 @@ class _Builder:
 
         def decode(data: bytes, pos: int) -> tuple[Any, int]:
             if not resolved:
-                resolved.append(self.build(node.inner, inner_checker))
+                with self._lock:  # another thread may be resolving it: never take its placeholder
+                    if not resolved:
+                        resolved.append(self.build(node.inner, inner_checker))
             depth = getattr(_depth, "value", 0)
             if depth >= MAX_NESTING:
                 raise _UNSURE

@@ -74,6 +74,8 @@ def _bail(value: Any, out: bytearray) -> None:
 class _Builder:
     def __init__(self) -> None:
         self._built: dict[tuple[int, int, frozenset[str]], Encode] = {}
+        self._lock = threading.RLock()
+        """Held while a recursive node resolves its inner encoder at first use (build works on `_built`)."""
 
     def build(self, node: Any, checker: Any, schema: _schema.Node) -> Encode:
         """The encoder of a node; a SEQUENCE, CHOICE or SEQUENCE OF also takes an `Encoded` of its declared type."""
@@ -82,10 +84,11 @@ class _Builder:
             checker = checker.inner
         passes = frozenset(schema.names) if schema.kind in ("sequence", "choice", "list") else frozenset()
         key = (id(node), id(checker), passes)
-        if key not in self._built:
-            self._built[key] = _bail  # placeholder while building (recursion goes through _recursive)
-            self._built[key] = self._make(node, checker, schema, passes)
-        return self._built[key]
+        with self._lock:
+            if key not in self._built:
+                self._built[key] = _bail  # placeholder while building (recursion goes through _recursive)
+                self._built[key] = self._make(node, checker, schema, passes)
+            return self._built[key]
 
     def _make(self, node: Any, checker: Any, schema: _schema.Node, passes: frozenset[str]) -> Encode:
         kind = node_kind(node)
@@ -107,7 +110,9 @@ class _Builder:
 
         def encode(value: Any, out: bytearray) -> None:
             if not resolved:
-                resolved.append(self.build(node.inner, inner_checker, schema))
+                with self._lock:  # another thread may be resolving it: never take its placeholder
+                    if not resolved:
+                        resolved.append(self.build(node.inner, inner_checker, schema))
             depth = getattr(_depth, "value", 0)
             if depth >= MAX_NESTING:
                 raise _BAIL

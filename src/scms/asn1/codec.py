@@ -20,6 +20,7 @@ from scms.asn1._fast_decode import fast_decoder
 from scms.asn1._fast_io import FastDecoder, FastEncoder, LengthError
 from scms.asn1._flat_encode import flat_encoder
 from scms.asn1._harden import MAX_NESTING, Violation
+from scms.asn1.encoded import Encoded
 from scms.asn1.errors import CodecError, EncodeError
 
 __all__ = ["MAX_INPUT_BYTES", "MAX_NESTING", "decode", "decode_prefix", "encode", "qualified_name", "type_names"]
@@ -140,6 +141,18 @@ def _fast_encode(qualified: str, compiled_type: Any, value: Any) -> bytes | None
     return bytes(out)
 
 
+def _expanded(value: Any) -> Any:
+    """`value` with every `Encoded` in it decoded: the checked encoder takes values only (a value the one-walk
+    encoder left to it may hold finished encodings; their canonical bytes encode back to themselves)."""
+    if isinstance(value, Encoded):
+        return decode(value.type_name, value.data)
+    if isinstance(value, dict):
+        return {key: _expanded(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_expanded(item) for item in value)
+    return value
+
+
 _encoders: dict[str, Any] = {}
 """The one-walk encoder of each type name `encode` was called with (looked up and built once per name)."""
 
@@ -169,6 +182,7 @@ def encode(type_name: str, value: Any) -> bytes:
 def _checked_encode(type_name: str, value: Any) -> bytes:
     compiled_type = _lookup(type_name)[1]
     try:
+        value = _expanded(value)
         compiled_type.check_types(value)
         compiled_type.check_constraints(value)
         return _raw_encode(compiled_type, value)
