@@ -15,7 +15,7 @@ COMMANDS: dict[str, Lazy] = {
     "init": Lazy("scms.cli.init_cmd", "init",
                  "Create a complete SCMS deployment: electors, CAs, components, CTL, CCF, CRLs, policy files, keys."),
     "up": Lazy("scms.cli.up_cmd", "up",
-               "Run every SCMS component of the deployment in this process, on one port, until Ctrl-C or SIGTERM."),
+               "Run every SCMS component of the deployment on one port, until Ctrl-C or SIGTERM."),
     "asn1": Lazy("scms.cli.asn1_cmd", "app", "Decode and encode IEEE 1609.2 / 1609.2.1 COER."),
     "cert": Lazy("scms.cli.cert_cmd", "app", "Inspect and verify IEEE 1609.2 certificates."),
     "spdu": Lazy("scms.cli.spdu_cmd", "app", "Inspect and verify IEEE 1609.2 secured data (SPDUs)."),

@@ -175,8 +175,9 @@ def up(
         "--download-delay", min=0, max=86_400,
         help="Seconds from an accepted request to its nextDlTime (default: 2).")] = None,
 ) -> None:
-    """Run every SCMS component of the deployment in this process (and N-1 more), on one port, until Ctrl-C or
-    SIGTERM."""
+    """Run every SCMS component of the deployment on one port, until Ctrl-C or SIGTERM.
+
+    All in this process, or with --workers N the request handling in N processes (this one runs the jobs)."""
     logging.basicConfig(level=log_level.upper(), format=LOG_FORMAT)
     settings = None if download_delay is None else EmbeddedSettings(
         generation=GenerationSettings(download_delay_s=download_delay))
