@@ -8,7 +8,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scms.crypto import Curve, InvalidSignature, Point, RForm, Signature, SoftwareKey, signing_digest, verify_digest
+from scms.crypto import (
+    Curve,
+    InvalidSignature,
+    Point,
+    RForm,
+    Signature,
+    SoftwareKey,
+    signing_digest,
+    signing_digest_from_signer_hash,
+    verify_digest,
+)
 
 from ._helpers import CURVES
 
@@ -27,6 +37,14 @@ def test_signing_digest_is_the_1609_2_double_hash(curve: Curve) -> None:
     data, signer = b"tbs bytes", b"signer certificate"
     assert signing_digest(curve, data, signer) == h(h(data).digest() + h(signer).digest()).digest()
     assert signing_digest(curve, data) == h(h(data).digest() + h(b"").digest()).digest()
+
+
+@pytest.mark.parametrize("curve", CURVES, ids=lambda c: c.name)
+def test_signing_digest_from_the_signer_hash_is_the_signing_digest(curve: Curve) -> None:
+    h = hashlib.sha256 if curve.size == 32 else hashlib.sha384
+    data, signer = b"tbs bytes", b"signer certificate"
+    assert signing_digest_from_signer_hash(curve, data, h(signer).digest()) == signing_digest(curve, data, signer)
+    assert signing_digest_from_signer_hash(curve, data, h(b"").digest()) == signing_digest(curve, data)
 
 
 @pytest.mark.parametrize("curve", CURVES, ids=lambda c: c.name)

@@ -12,10 +12,12 @@ from scms.crypto import (
     SoftwareKey,
     ecqv_begin,
     ecqv_e,
+    ecqv_e_from_issuer_hash,
     ecqv_finish,
     ecqv_private_key,
     ecqv_public_key,
     sha256,
+    sha384,
 )
 
 from ._helpers import CURVES
@@ -47,6 +49,19 @@ def test_e_is_the_full_hash_mod_n() -> None:
     expected = int.from_bytes(sha256(sha256(tbs) + sha256(issuer))) % Curve.P256.n
     assert ecqv_e(tbs, issuer) == expected
     assert ecqv_e(tbs, issuer, Curve.P384) != expected  # SHA-384 on the 384-bit curves
+
+
+def test_e_from_the_issuer_hash_is_e() -> None:
+    tbs, issuer = b"tbs", b"issuer"
+    assert ecqv_e_from_issuer_hash(tbs, sha256(issuer)) == ecqv_e(tbs, issuer)
+    assert ecqv_e_from_issuer_hash(tbs, sha384(issuer), Curve.P384) == ecqv_e(tbs, issuer, Curve.P384)
+    assert ecqv_e_from_issuer_hash(tbs, sha256(b"another issuer")) != ecqv_e(tbs, issuer)
+
+
+def test_an_issuance_randomises_with_a_fresh_k_each_time() -> None:
+    request = SoftwareKey.generate().public_point
+    points = {ecqv_begin(request).reconstruction_point for _ in range(8)}
+    assert len(points) == 8 and request not in points
 
 
 def test_an_issuance_finishes_once() -> None:

@@ -28,6 +28,8 @@ def test_iss_root_hash_ids_and_self_signature(param: Any) -> None:
     cert = Certificate.from_bytes(unhex(c["certificate"]))
     assert cert.is_canonical
     assert cert.hash() == unhex(c["expected_sha256"])
+    assert cert.hash(HashAlgorithm.SHA256) == cert.hash()  # its own algorithm: the hash computed once
+    assert cert.hash(HashAlgorithm.SHA384) == HashAlgorithm.SHA384.digest(cert.canonical_bytes)
     assert cert.hashed_id8() == unhex(c["expected_hashed_id8"])
     assert cert.hashed_id3() == unhex(c["expected_hashed_id3"])
     assert cert.hashed_id10() == unhex(c["expected_sha256"])[-10:]

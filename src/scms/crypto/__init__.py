@@ -24,9 +24,17 @@ from scms.crypto.butterfly_expansion import (
     expansion_input,
 )
 from scms.crypto.curves import Curve
-from scms.crypto.ecdsa import RForm, Signature, signing_digest, verify_digest
+from scms.crypto.ecdsa import RForm, Signature, signing_digest, signing_digest_from_signer_hash, verify_digest
 from scms.crypto.ecies import EciesEncryptedKey, ecies_unwrap, ecies_wrap
-from scms.crypto.ecqv import EcqvIssuance, ecqv_begin, ecqv_e, ecqv_finish, ecqv_private_key, ecqv_public_key
+from scms.crypto.ecqv import (
+    EcqvIssuance,
+    ecqv_begin,
+    ecqv_e,
+    ecqv_e_from_issuer_hash,
+    ecqv_finish,
+    ecqv_private_key,
+    ecqv_public_key,
+)
 from scms.crypto.errors import CryptoError, DecryptionFailed, InvalidKey, InvalidPoint, InvalidSignature
 from scms.crypto.hashing import HashAlgorithm, HashedId3, HashedId8, HashedId10, HashedId32, HashedId48, sha256, sha384
 from scms.crypto.kdf import kdf2_sha256
@@ -74,6 +82,7 @@ __all__ = [
     "ecies_wrap",
     "ecqv_begin",
     "ecqv_e",
+    "ecqv_e_from_issuer_hash",
     "ecqv_finish",
     "ecqv_private_key",
     "ecqv_public_key",
@@ -99,5 +108,6 @@ __all__ = [
     "sha256",
     "sha384",
     "signing_digest",
+    "signing_digest_from_signer_hash",
     "verify_digest",
 ]

@@ -4,6 +4,9 @@ Use the butterfly and ECQV functions of `scms.crypto` (which call this module) i
 `scms.crypto` may import it. Four derivations need arithmetic on secrets that OpenSSL does not offer through
 `cryptography`: a + f (butterfly cocoon key, 1609.2.1 §9.3), b + c (explicit butterfly certificate key),
 e·k + d_CA (ECQV issuance) and e·k_U + r (ECQV reconstruction, 1609.2 §5.3.2).
+The ECQV randomiser k is drawn by OpenSSL and read out once, with k·G, when it is drawn (one `private_numbers`
+call instead of a public-key export now and a scalar export at the end: it is a single-use secret that is read
+out for e·k + d_CA anyway, within the same issuance).
 
 Honest limits: these sums and products use Python integers, which are NOT constant-time (their running time
 depends on the operands' lengths, and intermediate values live in memory that cannot be wiped). No constant-time
@@ -20,7 +23,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from scms.crypto.curves import Curve
 from scms.crypto.errors import InvalidKey
 from scms.crypto.keys import SoftwareKey
-from scms.crypto.points import Point
+from scms.crypto.points import Point, _trusted
 
 
 def _scalar(key: SoftwareKey) -> int:
@@ -37,6 +40,13 @@ def _key(curve: Curve, d: int) -> SoftwareKey:
 def secret_times_generator(curve: Curve, k: int) -> Point:
     """k·G for a secret k, computed by OpenSSL (constant-time)."""
     return _key(curve, k % curve.n).public_point
+
+
+def random_scalar_times_generator(curve: Curve) -> tuple[int, Point]:
+    """A fresh random secret k (drawn by OpenSSL) and k·G (computed by OpenSSL), read out together."""
+    numbers = ec.generate_private_key(curve.ec_curve).private_numbers()
+    public = numbers.public_numbers
+    return numbers.private_value, _trusted(curve, public.x, public.y)
 
 
 def parse_scalar(curve: Curve, data: bytes, what: str) -> int:
@@ -61,10 +71,10 @@ def key_times_plus(e: int, key: SoftwareKey, addend: int) -> SoftwareKey:
     return _key(curve, (e * _scalar(key) + addend) % curve.n)
 
 
-def ecqv_response_value(e: int, k: SoftwareKey, ca_key: SoftwareKey) -> bytes:
+def ecqv_response_value(e: int, k: int, ca_key: SoftwareKey) -> bytes:
     """r = e·k + d_CA mod n, big-endian and left-padded to `curve.size` bytes (1609.2 §5.3.2)."""
     curve = ca_key.curve
-    return ((e * _scalar(k) + _scalar(ca_key)) % curve.n).to_bytes(curve.size)
+    return ((e * k + _scalar(ca_key)) % curve.n).to_bytes(curve.size)
 
 
 def scalar_bytes(key: SoftwareKey) -> bytes:

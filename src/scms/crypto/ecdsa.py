@@ -22,7 +22,7 @@ from scms.crypto.errors import InvalidPoint, InvalidSignature
 from scms.crypto.hashing import HashAlgorithm
 from scms.crypto.points import Point
 
-__all__ = ["RForm", "Signature", "signing_digest", "verify_digest"]
+__all__ = ["RForm", "Signature", "signing_digest", "signing_digest_from_signer_hash", "verify_digest"]
 
 # One prehashed-ECDSA object per hash, reused by every sign and verify.
 PREHASHED_ECDSA = {
@@ -79,7 +79,9 @@ class Signature:
         return Point(self.curve, self.r, self.r_y)
 
     def to_x_only(self) -> Signature:
-        """The canonical 1609.2 form (§6.3.29 canonicalisation): r as x-only."""
+        """The canonical 1609.2 form (§6.3.29 canonicalisation): r as x-only (the signature itself if it is)."""
+        if self.form is RForm.X_ONLY:
+            return self
         return Signature(self.curve, self.r, self.s)
 
     def with_r_point(self, public: Point, digest: bytes, form: RForm = RForm.COMPRESSED) -> Signature:
@@ -99,8 +101,13 @@ def signing_digest(curve: Curve, data_input: bytes, signer_input: bytes = b"") -
     `data_input` is the COER of the signed content (e.g. ToBeSignedCertificate, ToBeSignedData); `signer_input`
     is the COER of the signer's certificate, or b"" when the signer is `self`.
     """
+    return signing_digest_from_signer_hash(curve, data_input, curve.hash_algorithm.digest(signer_input))
+
+
+def signing_digest_from_signer_hash(curve: Curve, data_input: bytes, signer_hash: bytes) -> bytes:
+    """`signing_digest` given H(signer_input) (a signer hashes its own certificate once, not once per signature)."""
     digest = curve.hash_algorithm.digest
-    return digest(digest(data_input) + digest(signer_input))
+    return digest(digest(data_input) + signer_hash)
 
 
 def verify_digest(public: Point, digest: bytes, signature: Signature) -> None:

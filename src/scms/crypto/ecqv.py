@@ -16,7 +16,15 @@ from scms.crypto.errors import InvalidKey, InvalidPoint
 from scms.crypto.keys import SoftwareKey
 from scms.crypto.points import Point
 
-__all__ = ["EcqvIssuance", "ecqv_begin", "ecqv_e", "ecqv_finish", "ecqv_private_key", "ecqv_public_key"]
+__all__ = [
+    "EcqvIssuance",
+    "ecqv_begin",
+    "ecqv_e",
+    "ecqv_e_from_issuer_hash",
+    "ecqv_finish",
+    "ecqv_private_key",
+    "ecqv_public_key",
+]
 
 
 def ecqv_e(tbs: bytes, issuer_certificate: bytes, curve: Curve = Curve.P256) -> int:
@@ -25,19 +33,24 @@ def ecqv_e(tbs: bytes, issuer_certificate: bytes, curve: Curve = Curve.P256) -> 
     `tbs` is the COER `ToBeSignedCertificate` of the new certificate, `issuer_certificate` the whole COER issuer
     `Certificate`.
     """
+    return ecqv_e_from_issuer_hash(tbs, curve.hash_algorithm.digest(issuer_certificate), curve)
+
+
+def ecqv_e_from_issuer_hash(tbs: bytes, issuer_hash: bytes, curve: Curve = Curve.P256) -> int:
+    """`ecqv_e` given H(issuer certificate) (the issuer's certificate hash, computed once per issuer)."""
     digest = curve.hash_algorithm.digest
-    return int.from_bytes(digest(digest(tbs) + digest(issuer_certificate))) % curve.n
+    return int.from_bytes(digest(digest(tbs) + issuer_hash)) % curve.n
 
 
 class EcqvIssuance:
-    """The CA's state between `ecqv_begin` and `ecqv_finish`: the secret k (inside OpenSSL) and P_U.
+    """The CA's state between `ecqv_begin` and `ecqv_finish`: the secret k (read out of OpenSSL by `_scalar`) and P_U.
 
     Single use: finishing twice with two different e would reveal k and then the CA's private key.
     """
 
     __slots__ = ("_finished", "_k", "_reconstruction_point")
 
-    def __init__(self, k: SoftwareKey, reconstruction_point: Point) -> None:
+    def __init__(self, k: int, reconstruction_point: Point) -> None:
         self._k = k
         self._finished = False
         self._reconstruction_point = reconstruction_point
@@ -54,9 +67,9 @@ class EcqvIssuance:
 def ecqv_begin(request_point: Point) -> EcqvIssuance:
     """CA step 1: draw k, P_U = R_U + k·G (k·G by OpenSSL). R_U is the EE's request key or a butterfly cocoon key."""
     while True:
-        k = SoftwareKey.generate(request_point.curve)
+        k, k_times_g = _scalar.random_scalar_times_generator(request_point.curve)
         try:
-            return EcqvIssuance(k, request_point + k.public_point)
+            return EcqvIssuance(k, request_point + k_times_g)
         except InvalidPoint:
             continue  # k·G = -R_U: probability about 1/n, draw again
 
@@ -68,7 +81,8 @@ def ecqv_finish(issuance: EcqvIssuance, e: int, ca_key: SoftwareKey) -> bytes:
     if ca_key.curve is not issuance.reconstruction_point.curve:
         raise ValueError("CA key on another curve than the request")
     issuance._finished = True
-    return _scalar.ecqv_response_value(e, issuance._k, ca_key)
+    k, issuance._k = issuance._k, 0  # the issuance no longer holds the secret
+    return _scalar.ecqv_response_value(e, k, ca_key)
 
 
 def ecqv_public_key(e: int, reconstruction_point: Point, issuer_public: Point) -> Point:

@@ -42,8 +42,11 @@ class HashAlgorithm(Enum):
         return 32 if self is HashAlgorithm.SHA256 else 48
 
     def digest(self, data: bytes) -> bytes:
-        # Direct constructors: hashlib.new() looks the name up on every call.
-        return (hashlib.sha256 if self is HashAlgorithm.SHA256 else hashlib.sha384)(data).digest()
+        # Direct constructors (hashlib.new() looks the name up on every call), found by the member's value.
+        return _CONSTRUCTORS[self._value_](data).digest()
+
+
+_CONSTRUCTORS = {"sha256": hashlib.sha256, "sha384": hashlib.sha384}
 
 
 class _HashedId(bytes):
@@ -61,7 +64,7 @@ class _HashedId(bytes):
         """The low-order bytes of a hash already computed (e.g. the whole-certificate hash)."""
         if len(digest) < cls.length:
             raise ValueError(f"{cls.__name__} needs a hash of at least {cls.length} bytes")
-        return cls(digest[len(digest) - cls.length :])
+        return bytes.__new__(cls, digest[len(digest) - cls.length :])  # the length is right: skip __new__'s check
 
     @classmethod
     def of(cls, data: bytes, alg: HashAlgorithm = HashAlgorithm.SHA256) -> Self:

@@ -287,12 +287,15 @@ class Certificate:
         return SIGNATURE_CURVES[choice[0]].hash_algorithm
 
     def hash(self, alg: HashAlgorithm | None = None) -> bytes:
-        """The whole-certificate hash of the canonical encoding (default: `hash_algorithm`)."""
-        return (alg or self.hash_algorithm).digest(self.canonical_bytes)
+        """The whole-certificate hash of the canonical encoding (default: `hash_algorithm`, computed once)."""
+        own = self.hash_algorithm
+        if alg is None or alg is own:
+            return self._hash
+        return alg.digest(self.canonical_bytes)
 
     @cached_property
     def _hash(self) -> bytes:
-        return self.hash()
+        return self.hash_algorithm.digest(self.canonical_bytes)
 
     def hashed_id8(self) -> HashedId8:
         return HashedId8.from_digest(self._hash)

@@ -17,7 +17,16 @@ import logging
 from typing import Any, NamedTuple
 
 from scms.asn1 import Encoded
-from scms.crypto import Point, Signer, SoftwareKey, ecqv_begin, ecqv_e, ecqv_finish, signing_digest
+from scms.crypto import (
+    Point,
+    Signer,
+    SoftwareKey,
+    ecqv_begin,
+    ecqv_e_from_issuer_hash,
+    ecqv_finish,
+    signing_digest,
+    signing_digest_from_signer_hash,
+)
 from scms.dot2._codec import encode
 from scms.dot2.certificate import Certificate
 from scms.dot2.certificate_fields import IssuerId
@@ -82,17 +91,18 @@ def sign_explicit(
     linted = _check_linted(linted, issuer, implicit=False)
     tbs = linted.tbs
     curve = signer.curve
+    tbs_bytes = encode("ToBeSignedCertificate", tbs)
     if issuer is None:
         if linted.template.verification_key != signer.public_point:
             raise ValueError("a self-signed certificate is signed with the key it carries")
-        issuer_id, signer_input = IssuerId(curve.hash_algorithm), b""
+        issuer_id, digest = IssuerId(curve.hash_algorithm), signing_digest(curve, tbs_bytes)
     else:
         issuer_key = issuer.verification_key
         if issuer_key is not None and issuer_key != signer.public_point:
             raise ValueError("the signer does not hold the issuer certificate's key")
-        issuer_id, signer_input = IssuerId(issuer.hash_algorithm, issuer.hashed_id8()), issuer.canonical_bytes
-    tbs_bytes = encode("ToBeSignedCertificate", tbs)
-    digest = signing_digest(curve, tbs_bytes, signer_input)
+        issuer_id = IssuerId(issuer.hash_algorithm, issuer.hashed_id8())
+        # The issuer certificate's hash is computed once per certificate object, not once per issued certificate.
+        digest = signing_digest_from_signer_hash(curve, tbs_bytes, issuer.hash(curve.hash_algorithm))
     _audit("certificate.sign.begin", "explicit", issuer, profile)
     signature = signer.sign_digest(digest).to_x_only()
     certificate = _certificate("explicit", issuer_id, tbs_bytes, signature_to_coer(signature))
@@ -122,7 +132,7 @@ def issue_implicit(
     tbs = linted.tbs
     tbs["verifyKeyIndicator"] = ("reconstructionValue", point_to_coer(issuance.reconstruction_point))
     tbs_bytes = encode("ToBeSignedCertificate", tbs)
-    e = ecqv_e(tbs_bytes, issuer.canonical_bytes, ca_key.curve)
+    e = ecqv_e_from_issuer_hash(tbs_bytes, issuer.hash(ca_key.curve.hash_algorithm), ca_key.curve)
     _audit("certificate.issue.begin", "implicit", issuer, profile)
     r = ecqv_finish(issuance, e, ca_key)
     certificate = _certificate("implicit", IssuerId(issuer.hash_algorithm, issuer.hashed_id8()), tbs_bytes)

@@ -22,6 +22,9 @@ from scms.protocol.security_mgmt_ssp import SECURITY_MGMT_PSID, Role, certificat
 
 __all__ = ["SignedPdu", "sign_pdu", "verify_pdu"]
 
+_HEADER = HeaderInfo(psid=SECURITY_MGMT_PSID)
+"""The template's headerInfo: psid 35, nothing else (an immutable value, shared by every signature)."""
+
 
 def sign_pdu(payload: bytes, key: Signer, certificate: Certificate, now: Time32) -> bytes:
     """COER signedData (psid 35, signer = `certificate`) around `unsecured(payload)`.
@@ -32,9 +35,8 @@ def sign_pdu(payload: bytes, key: Signer, certificate: Certificate, now: Time32)
         raise ValueError(f"the signing key does not belong to {certificate}")
     if not certificate.valid_at(now):
         raise ValueError(f"{certificate} is not valid at {int(now)}")
-    header = HeaderInfo(psid=SECURITY_MGMT_PSID)
     inner = Encoded("Ieee1609Dot2Data", unsecured(payload))  # our own encoding: signed without decoding it again
-    return sign_data(inner, header=header, key=key, signer=SignerCertificate(certificate))
+    return sign_data(inner, header=_HEADER, key=key, signer=SignerCertificate(certificate))
 
 
 @dataclass(frozen=True)

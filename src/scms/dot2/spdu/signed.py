@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scms.asn1 import Encoded
-from scms.crypto import CryptoError, Point, Signer, signing_digest
+from scms.crypto import CryptoError, HashAlgorithm, Point, Signer, signing_digest_from_signer_hash
 from scms.dot2._codec import encode
 from scms.dot2.certificate import Certificate
 from scms.dot2.curve_points import signature_to_coer
@@ -24,7 +24,7 @@ from scms.dot2.spdu._canonical import canonical_tbs_data
 from scms.dot2.spdu._signer_key import ResolvedSigner, hash_id_of, resolve_signer
 from scms.dot2.spdu.data import PROTOCOL_VERSION, Ieee1609Dot2Data, inner_data
 from scms.dot2.spdu.header import HeaderInfo
-from scms.dot2.spdu.signer import SignerForm
+from scms.dot2.spdu.signer import SignerForm, SignerSelf
 from scms.dot2.time import Time32, Time64
 
 __all__ = ["VerifiedSignedData", "sign_data", "verify_signed"]
@@ -53,7 +53,7 @@ def sign_data(
     else:
         payload = {"extDataHash": ("sha256HashedData", ext_data_hash)}
     tbs = encode("ToBeSignedData", {"payload": payload, "headerInfo": header.to_coer()})
-    digest = signing_digest(key.curve, tbs, signer.signer_input)
+    digest = signing_digest_from_signer_hash(key.curve, tbs, _signer_hash(signer, key.curve.hash_algorithm))
     what = {"type": "SignedData", "psid": header.psid}
     signature = audited_signature(key, digest, lambda: {**what, "signer": str(signer)}).to_x_only()
     signed = {
@@ -63,6 +63,14 @@ def sign_data(
         "signature": signature_to_coer(signature),
     }
     return encode("Ieee1609Dot2Data", {"protocolVersion": PROTOCOL_VERSION, "content": ("signedData", signed)})
+
+
+def _signer_hash(signer: SignerForm, alg: HashAlgorithm) -> bytes:
+    """H(signer input): H(b"") for self, else the hash of the signer certificate (`Certificate.hash`, computed once
+    per certificate object: an ACA signs thousands of responses with one certificate)."""
+    if isinstance(signer, SignerSelf):
+        return alg.digest(signer.signer_input)
+    return signer.certificate.hash(alg)
 
 
 @dataclass(frozen=True)
