@@ -11,18 +11,18 @@
 advisory lock on the canonical id), so eca-maxReqs and eca-minWait hold under concurrent requests, and signs under
 that lock, so the same request is never signed twice. The request and its response are committed together before
 the ECA answers (the answer is the acknowledgement; docs/api-services.md "Runtime notes"). The statements are built
-once (an enrollment costs two: the device's rows summarised, the insert). Times are Time32 arguments; nothing here
-reads a clock.
+once and run on the driver's cursor (`DriverStatement`; an enrollment costs two: the device's rows summarised, the
+insert). Times are Time32 arguments; nothing here reads a clock.
 """
 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, bindparam, case, func, insert, select, text, update
+from sqlalchemy import Connection, Engine, bindparam, case, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from scms.crypto import HashedId8
@@ -30,6 +30,7 @@ from scms.dot2.certificate_fields import CertificateType
 from scms.dot2.errors import ErrorCode, Ieee1609Error
 from scms.dot2.time import Time32
 from scms.services.common import begin_write
+from scms.services.common.driver_sql import DriverStatement
 from scms.services.eca.tables import enrollments
 
 __all__ = ["RATE_WINDOW", "Enrollment", "EnrollmentStore", "Issue", "RateLimits"]
@@ -69,37 +70,48 @@ Issue = Callable[[Enrollment], tuple[HashedId8, bytes]]
 """Lint and sign an accepted enrollment's plan: the certificate's HashedId8 and the signed response."""
 
 
-def _enrollment(row: Row[Any]) -> Enrollment:
-    m = row._mapping
-    certificate = m["certificate_hash"]
-    response = m["response"]
+_COLUMNS = (enrollments.c.request_digest, enrollments.c.request_hash, enrollments.c.canonical_id,
+            enrollments.c.device_type, enrollments.c.generation_time, enrollments.c.certificate_type,
+            enrollments.c.planned_tbs, enrollments.c.certificate_hash, enrollments.c.response)
+"""The columns `_enrollment` reads, in its order."""
+
+
+def _enrollment(row: Sequence[Any]) -> Enrollment:
+    """The enrollment of a row of `_COLUMNS`."""
+    digest, request_hash, canonical_id, device_type, generated, certificate_type, planned, certificate, response = row
     return Enrollment(
-        request_digest=bytes(m["request_digest"]),
-        request_hash=HashedId8(bytes(m["request_hash"])),
-        canonical_id=m["canonical_id"],
-        device_type=m["device_type"],
-        generation_time=Time32(m["generation_time"]),
-        certificate_type=CertificateType(m["certificate_type"]),
-        planned_tbs=bytes(m["planned_tbs"]),
+        request_digest=bytes(digest),
+        request_hash=HashedId8(bytes(request_hash)),
+        canonical_id=canonical_id,
+        device_type=device_type,
+        generation_time=Time32(generated),
+        certificate_type=CertificateType(certificate_type),
+        planned_tbs=bytes(planned),
         certificate_hash=None if certificate is None else HashedId8(bytes(certificate)),
         response=None if response is None else bytes(response),
     )
 
 
-_FIND = select(enrollments).where(enrollments.c.request_digest == bindparam("digest"))
-_DEVICE = (
+# Every enrollment runs `_DEVICE` and `_INSERT`: on the driver's cursor (`DriverStatement`: SQLAlchemy's execution
+# costs more than the statements).
+_FIND = DriverStatement(select(*_COLUMNS).where(enrollments.c.request_digest == bindparam("digest")))
+_DEVICE = DriverStatement(
     select(
         func.max(case((enrollments.c.request_digest == bindparam("digest"), enrollments.c.id))),
         func.count(case((enrollments.c.generation_time > bindparam("window_start"), 1))),
         func.max(enrollments.c.generation_time),
     ).where(enrollments.c.canonical_id == bindparam("canonical_id"))
 )
-_ISSUED_TO = select(enrollments.c.id).where(
+_ISSUED_TO = DriverStatement(select(enrollments.c.id).where(
     enrollments.c.certificate_hash == bindparam("certificate"), enrollments.c.canonical_id == bindparam("device"),
     enrollments.c.state == "issued",
-)
-_INSERT = insert(enrollments)
-_FINISH = (
+))
+_INSERT = DriverStatement(insert(enrollments).values({
+    name: bindparam(name) for name in (
+        "request_digest", "request_hash", "canonical_id", "device_type", "generation_time", "received_at",
+        "certificate_type", "planned_tbs", "state", "certificate_hash", "response", "issued_at")
+}))
+_FINISH = DriverStatement(
     update(enrollments)
     .where(enrollments.c.request_digest == bindparam("digest"), enrollments.c.state == "accepted")
     .values(state="issued", certificate_hash=bindparam("certificate"), response=bindparam("response"),
@@ -118,7 +130,7 @@ class EnrollmentStore:
     def require_issued_to(self, certificate: HashedId8, canonical_id: str) -> None:
         """400-62 unless `certificate` is an enrollment certificate this ECA issued to the device."""
         with self.engine.connect() as connection:
-            found = connection.execute(_ISSUED_TO, {"certificate": bytes(certificate), "device": canonical_id}).first()
+            found = _ISSUED_TO.first(connection, {"certificate": bytes(certificate), "device": canonical_id})
         if found is None:
             raise Ieee1609Error(ErrorCode.INVALID_ENROLLMENT_CERTIFICATE,
                                 f"{certificate} is not an enrollment certificate of this device")
@@ -131,15 +143,17 @@ class EnrollmentStore:
             with begin_write(self.engine) as connection:
                 _lock_device(connection, enrollment.canonical_id)
                 generated = int(enrollment.generation_time)
-                stored_id, recent, last = connection.execute(_DEVICE, {
+                summary = _DEVICE.first(connection, {
                     "digest": enrollment.request_digest, "window_start": generated - RATE_WINDOW,
                     "canonical_id": enrollment.canonical_id,
-                }).one()
+                })
+                assert summary is not None  # an aggregate without GROUP BY has one row
+                stored_id, recent, last = summary
                 if stored_id is not None:
                     return _issued(connection, _find(connection, enrollment.request_digest), issue, now)
                 _check_limits(generated, recent, last, limits)
                 certificate, response = issue(enrollment)
-                connection.execute(_INSERT, {
+                _INSERT.run(connection, {
                     "request_digest": enrollment.request_digest, "request_hash": bytes(enrollment.request_hash),
                     "canonical_id": enrollment.canonical_id, "device_type": enrollment.device_type,
                     "generation_time": generated, "received_at": int(now),
@@ -163,9 +177,9 @@ def _issued(connection: Connection, stored: Enrollment | None, issue: Issue, now
     if stored.response is not None:
         return stored
     certificate, response = issue(stored)
-    changed = connection.execute(_FINISH, {
+    changed = _FINISH.run(connection, {
         "digest": stored.request_digest, "certificate": bytes(certificate), "response": response, "now": int(now),
-    }).rowcount
+    })
     if changed == 1:
         return replace(stored, certificate_hash=certificate, response=response)
     finished = _find(connection, stored.request_digest)  # finished meanwhile by an older version's `finish`
@@ -175,7 +189,7 @@ def _issued(connection: Connection, stored: Enrollment | None, issue: Issue, now
 
 
 def _find(connection: Connection, digest: bytes) -> Enrollment | None:
-    row = connection.execute(_FIND, {"digest": digest}).first()
+    row = _FIND.first(connection, {"digest": digest})
     return None if row is None else _enrollment(row)
 
 

@@ -10,16 +10,17 @@ argument (`now`, an aware UTC datetime); the HTTP edge reads the clock.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, bindparam, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.sql.dml import ReturningInsert
 
 from scms.crypto import HashedId8, Point
 from scms.services.common import begin_write
+from scms.services.common.driver_sql import DriverStatement
 from scms.services.ra.canonical import canonical_id, curve_name
 from scms.services.ra.lifecycle import DeviceEvent, DeviceState, next_state
 from scms.services.ra.tables import devices, enrollment_certificates
@@ -27,7 +28,10 @@ from scms.services.ra.tables import devices, enrollment_certificates
 __all__ = ["Device", "DeviceConflict", "DeviceNotFound", "DeviceStore"]
 
 _ATTEMPTS = 5
-_DEVICE_OF_CERTIFICATE = select(devices).join(enrollment_certificates).where(
+_DEVICE_COLUMNS = (devices.c.canonical_id, devices.c.device_type, devices.c.curve, devices.c.public_key,
+                   devices.c.state, devices.c.blocked_from, devices.c.registered_at, devices.c.updated_at)
+"""The columns `_device` reads, in its order."""
+_DEVICE_OF_CERTIFICATE = select(*_DEVICE_COLUMNS).join(enrollment_certificates).where(
     enrollment_certificates.c.hashed_id8 == bindparam("hashed_id8"))
 """Built once: every authorization and download request of an EE asks it (building costs more than running)."""
 
@@ -54,31 +58,33 @@ class Device:
     updated_at: dt.datetime
 
 
-def _device(row: Row[Any]) -> Device:
-    mapping = row._mapping
-    blocked_from = mapping["blocked_from"]
+def _device(row: Sequence[Any]) -> Device:
+    """The device of a row of `_DEVICE_COLUMNS`."""
+    identifier, device_type, curve, public_key, state, blocked_from, registered_at, updated_at = row
     return Device(
-        canonical_id=mapping["canonical_id"],
-        device_type=mapping["device_type"],
-        curve=mapping["curve"],
-        public_key=bytes(mapping["public_key"]),
-        state=DeviceState(mapping["state"]),
+        canonical_id=identifier,
+        device_type=device_type,
+        curve=curve,
+        public_key=bytes(public_key),
+        state=DeviceState(state),
         blocked_from=None if blocked_from is None else DeviceState(blocked_from),
-        registered_at=mapping["registered_at"],
-        updated_at=mapping["updated_at"],
+        registered_at=registered_at,
+        updated_at=updated_at,
     )
 
 
-_GET = select(devices).where(devices.c.canonical_id == bindparam("canonical_id"))
-_OWNER = select(enrollment_certificates.c.canonical_id).where(
-    enrollment_certificates.c.hashed_id8 == bindparam("certificate"))
-_RECORD_NEW: dict[str, ReturningInsert[tuple[bytes]]] = {
-    name: dialect.insert(enrollment_certificates).on_conflict_do_nothing().returning(
-        enrollment_certificates.c.hashed_id8)
+# The statements of the ECA's questions (a device read, the `enrol` event and the certificate's record: every
+# enrollment asks them) run on the driver's cursor (`DriverStatement`: SQLAlchemy's execution costs more than they).
+_GET = DriverStatement(select(*_DEVICE_COLUMNS).where(devices.c.canonical_id == bindparam("canonical_id")))
+_OWNER = DriverStatement(select(enrollment_certificates.c.canonical_id).where(
+    enrollment_certificates.c.hashed_id8 == bindparam("certificate")))
+_RECORD_NEW = {
+    name: DriverStatement(dialect.insert(enrollment_certificates).on_conflict_do_nothing().returning(
+        enrollment_certificates.c.hashed_id8))
     for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
 }
 """The certificate's record unless it exists (no row back: recorded before, for this device or another)."""
-_MOVE = (
+_MOVE = DriverStatement(
     update(devices)
     .where(devices.c.canonical_id == bindparam("device"), devices.c.state == bindparam("seen"))
     .values(state=bindparam("new_state"), blocked_from=bindparam("new_blocked_from"), updated_at=bindparam("now"))
@@ -122,7 +128,7 @@ class DeviceStore:
         if connection is None:
             with self.engine.connect() as own:
                 return self.get(identifier, own)
-        row = connection.execute(_GET, {"canonical_id": identifier}).first()
+        row = _GET.first(connection, {"canonical_id": identifier})
         return None if row is None else _device(row)
 
     def apply(self, identifier: str, event: DeviceEvent, now: dt.datetime) -> Device:
@@ -135,11 +141,11 @@ class DeviceStore:
         transaction; idempotent (the same report again changes nothing)."""
         with begin_write(self.engine) as connection:
             device = self._apply(connection, identifier, DeviceEvent.ENROL, now)
-            recorded = connection.execute(_RECORD_NEW[connection.dialect.name], {
-                "hashed_id8": bytes(certificate), "canonical_id": identifier, "recorded_at": now}).first()
+            recorded = _RECORD_NEW[connection.dialect.name].first(connection, {
+                "hashed_id8": bytes(certificate), "canonical_id": identifier, "recorded_at": now})
             if recorded is None:  # reported before: the same report again changes nothing, another device's conflicts
-                owner = connection.execute(_OWNER, {"certificate": bytes(certificate)}).scalar()
-                if owner != identifier:
+                owner = _OWNER.first(connection, {"certificate": bytes(certificate)})
+                if owner is None or owner[0] != identifier:
                     raise DeviceConflict(f"enrollment certificate {certificate} belongs to another device")
             return device
 
@@ -167,10 +173,10 @@ class DeviceStore:
             state, blocked_from = next_state(identifier, device.state, event, device.blocked_from)
             if (state, blocked_from) == (device.state, device.blocked_from):
                 return device
-            changed = connection.execute(_MOVE, {
+            changed = _MOVE.run(connection, {
                 "device": identifier, "seen": device.state.value, "new_state": state.value,
                 "new_blocked_from": None if blocked_from is None else blocked_from.value, "now": now,
-            }).rowcount
+            })
             if changed == 1:
                 return Device(device.canonical_id, device.device_type, device.curve, device.public_key, state,
                               blocked_from, device.registered_at, now)
