@@ -29,7 +29,8 @@ from scms.dot2.certificate_fields import CertificateType
 from scms.dot2.certificate_template import CertificateTemplate
 from scms.dot2.chain import verify_chain
 from scms.dot2.errors import ErrorCode, Ieee1609Error
-from scms.dot2.spdu import Ieee1609Dot2Data, SignerSelf, sign_certificate_request, verify_certificate_request
+from scms.dot2.spdu import Ieee1609Dot2Data, SignerSelf, sign_certificate_request
+from scms.dot2.spdu.cert_request import verify_decoded_certificate_request
 from scms.dot2.time import Time32
 from scms.protocol._certificate_key import certificate_private_key
 from scms.protocol._codec import decode
@@ -133,7 +134,7 @@ def parse_enrollment_request(
         raise Ieee1609Error(ErrorCode.UNREGISTERED_ENROLLMENT_CERTIFICATE, "no canonical key registry to check with")
     else:
         key = canonical_key(canonical_id)
-    verify_certificate_request(data, public_key=key)
+    verify_decoded_certificate_request(data, signed, public_key=key)  # not decoded again
     generation_time = Time32(value["generationTime"])
     check_generation_time(generation_time, now, max_age, ErrorCode.OUTSIDE_ECA_MAX_AGE)
     return EnrollmentRequest(bytes(data), generation_time, CertificateType(value["type"]), tbs, canonical_id)
@@ -154,7 +155,9 @@ def build_enrollment_response(
     """
     if not eca_chain or not eca_chain[0].identified_by(certificate.issuer):
         raise ValueError("the certificate is not issued by the first certificate of the ECA chain")
-    if (private_key_info is None) != certificate.is_explicit:
+    # Explicit = signed (1609.2 clause 6.4.2, which the certificate view enforces): asked of the signature, so that
+    # a certificate the builder has just made is not decoded for it.
+    if (private_key_info is None) != (certificate.signature_value is not None):
         raise ValueError("privateKeyInfo goes with an implicit certificate, and only there")
     response: dict[str, Any] = {
         "version": _VERSION,

@@ -28,6 +28,7 @@ __all__ = [
     "requested_verification_key",
     "sign_certificate_request",
     "verify_certificate_request",
+    "verify_decoded_certificate_request",
 ]
 
 
@@ -73,7 +74,16 @@ def verify_certificate_request(
     verification key the request asks a certificate for (tbsCert.verifyKeyIndicator) is used.
     """
     opaque = Ieee1609Dot2Data.from_bytes(data).expect("signedCertificateRequest")
-    request = decode("SignedCertificateRequest", opaque)
+    return verify_decoded_certificate_request(
+        data, decode("SignedCertificateRequest", opaque), certificates=certificates, public_key=public_key)
+
+
+def verify_decoded_certificate_request(
+    data: bytes, request: dict[str, Any], *, certificates: Sequence[Certificate] = (), public_key: Point | None = None
+) -> VerifiedCertificateRequest:
+    """`verify_certificate_request` for a caller that has decoded `data` already (to read what it needs to find
+    the key, e.g. an enrollment request's canonicalId): `request` is the `SignedCertificateRequest` that the strict
+    decoding of `data` and of its opaque content gave. The signature is checked over the COER of its tbsRequest."""
     tbs_request = encode("ScmsPdu", request["tbsRequest"])
     if request["signer"][0] == "self" and public_key is None:
         public_key = requested_verification_key(request["tbsRequest"])
