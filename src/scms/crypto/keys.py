@@ -22,6 +22,9 @@ from scms.crypto.points import Point, _from_public_key
 
 __all__ = ["KeyAgreement", "Signer", "SoftwareKey"]
 
+_ECDH = ec.ECDH()
+"""The (stateless) ECDH algorithm object, shared by every exchange."""
+
 
 @runtime_checkable
 class Signer(Protocol):
@@ -121,7 +124,7 @@ class SoftwareKey:
     def ecdh(self, peer: Point) -> bytes:
         if peer.curve is not self._curve:
             raise ValueError("peer point on another curve")
-        return self._key.exchange(ec.ECDH(), peer.public_key())
+        return self._key.exchange(_ECDH, peer.public_key())
 
     def __repr__(self) -> str:
         return "SoftwareKey([secure])"

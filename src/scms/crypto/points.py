@@ -133,13 +133,19 @@ class Point:
         return -candidate
 
 
+# The slot setters of the frozen Point, for `_trusted` (a direct slot write, as `object.__setattr__` would do).
+_SET_CURVE, _SET_X, _SET_Y, _SET_PUBLIC_KEY = (
+    Point.__dict__[name].__set__ for name in ("curve", "x", "y", "_public_key")
+)
+
+
 def _trusted(curve: Curve, x: int, y: int) -> Point:
     """A point computed by our own arithmetic from valid points: skip the on-curve check."""
     point = object.__new__(Point)
-    object.__setattr__(point, "curve", curve)
-    object.__setattr__(point, "x", x)
-    object.__setattr__(point, "y", y)
-    object.__setattr__(point, "_public_key", None)
+    _SET_CURVE(point, curve)
+    _SET_X(point, x)
+    _SET_Y(point, y)
+    _SET_PUBLIC_KEY(point, None)
     return point
 
 
@@ -147,7 +153,7 @@ def _from_public_key(curve: Curve, key: ec.EllipticCurvePublicKey) -> Point:
     """A point OpenSSL already validated, keeping its key object."""
     numbers = key.public_numbers()
     point = _trusted(curve, numbers.x, numbers.y)
-    object.__setattr__(point, "_public_key", key)
+    _SET_PUBLIC_KEY(point, key)
     return point
 
 

@@ -70,9 +70,13 @@ def point_from_coer(curve: Curve, choice: tuple[str, Any]) -> Point:
     raise InvalidPoint(f"a {form} point is not a public key")
 
 
+_COMPRESSED_FORMS = ("compressed-y-0", "compressed-y-1")
+"""The compressed alternative by the parity of y."""
+
+
 def point_to_coer(point: Point) -> tuple[str, bytes]:
     """The canonical (compressed) CHOICE value of a point."""
-    return (f"compressed-y-{point.y_parity}", point.x_bytes())
+    return (_COMPRESSED_FORMS[point.y & 1], point.x.to_bytes(point.curve.size))
 
 
 def is_canonical_point(choice: tuple[str, Any]) -> bool:

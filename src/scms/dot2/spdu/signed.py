@@ -54,8 +54,10 @@ def sign_data(
         payload = {"extDataHash": ("sha256HashedData", ext_data_hash)}
     tbs = encode("ToBeSignedData", {"payload": payload, "headerInfo": header.to_coer()})
     digest = signing_digest_from_signer_hash(key.curve, tbs, _signer_hash(signer, key.curve.hash_algorithm))
-    what = {"type": "SignedData", "psid": header.psid}
-    signature = audited_signature(key, digest, lambda: {**what, "signer": str(signer)}).to_x_only()
+    # The audit event's fields are built only when the audit logger listens.
+    signature = audited_signature(
+        key, digest, lambda: {"type": "SignedData", "psid": header.psid, "signer": str(signer)}
+    ).to_x_only()
     signed = {
         "hashId": hash_id_of(key.curve),
         "tbsData": Encoded("ToBeSignedData", tbs),
