@@ -4,14 +4,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Column, Engine, Integer, LargeBinary, MetaData, String, Table, bindparam, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
-from scms.services.common import begin_write
+from scms.services.common import DatabaseSettings, begin_write, create_database_engine
 from scms.services.common.database import UtcDateTime
-from scms.services.common.driver_sql import DriverStatement
+from scms.services.common.driver_sql import DriverStatement, pooled_read
 
 _METADATA = MetaData()
 _ITEMS = Table(
@@ -43,6 +44,8 @@ def test_rows_and_conversions_match_sqlalchemy(items: Engine) -> None:
     with begin_write(items) as connection:
         assert _ADD.run(connection, {"name": "a", "blob": b"\x00\x01", "at": AT}) == 1
         _ADD.run(connection, {"name": "b", "blob": None, "at": None})
+    with pooled_read(items) as pooled:  # no transaction: the driver's connection from the pool
+        assert _GET.all(pooled, {"name": "a"}) == [("a", b"\x00\x01", "new", AT)]
     with items.connect() as connection:
         assert _GET.first(connection, {"name": "a"}) == ("a", b"\x00\x01", "new", AT)  # the literal, the UTC time
         assert _GET.first(connection, {"name": "b"}) == ("b", None, "new", None)
@@ -81,3 +84,21 @@ def test_driver_errors_are_sqlalchemys_without_parameters(items: Engine) -> None
 def test_a_missing_parameter_is_named(items: Engine) -> None:
     with items.connect() as connection, pytest.raises(KeyError, match="name"):
         _GET.first(connection, {})
+
+
+def test_a_pooled_read_leaves_no_transaction_behind(items: Engine) -> None:
+    """The connection goes back to the pool clean: a write afterwards is neither blocked nor sees an old state."""
+    for name in ("a", "b"):
+        with pooled_read(items) as pooled:
+            assert _GET.first(pooled, {"name": name}) is None
+        with begin_write(items) as connection:
+            _ADD.run(connection, {"name": name, "blob": None, "at": AT})
+        with pooled_read(items) as pooled:
+            assert _GET.first(pooled, {"name": name}) == (name, None, "new", AT)
+
+
+def test_a_database_that_cannot_be_opened_fails_as_sqlalchemy_would(tmp_path: Path) -> None:
+    engine = create_database_engine(DatabaseSettings(url=f"sqlite:///{tmp_path / 'missing' / 'x.db'}"))
+    with pytest.raises(OperationalError), pooled_read(engine) as pooled:
+        _GET.first(pooled, {"name": "a"})
+    engine.dispose()

@@ -2,7 +2,8 @@
 
 SQLAlchemy Core builds and compiles the statement (once per dialect: the same SQL, parameter order and type
 conversions SQLAlchemy would use); `first`, `all` and `run` then hand it to the DB-API cursor of a SQLAlchemy
-`Connection`, inside whatever transaction that connection holds (`begin_write`). Running a cached statement through
+`Connection`, inside whatever transaction that connection holds (`begin_write`), or of a connection taken from the
+pool for a read without one (`pooled_read`). Running a cached statement through
 `Connection.execute` costs some 40 µs of Python per statement (events, execution context, result objects) where the
 driver takes 5; an enrollment runs about six (issue 4: >= 500 enrollments/s on two cores).
 
@@ -16,16 +17,17 @@ Not for everything: a statement here has fixed SQL (no `IN` lists expanded per c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.expression import Executable
 
-__all__ = ["DriverStatement"]
+__all__ = ["DriverStatement", "PooledConnection", "pooled_read"]
 
 _Processor = Callable[[Any], Any] | None
 
@@ -35,39 +37,72 @@ class _Compiled:
     """A statement as one dialect runs it."""
 
     sql: str
-    binds: tuple[tuple[str, Any, _Processor], ...]
-    """Per parameter, in the driver's order: its name (the caller's key), its fixed value (a literal in the
-    statement; None when the caller gives it) and the type's conversion."""
-    required: frozenset[str]
+    binds: tuple[tuple[str, bool, Any, _Processor], ...]
+    """Per parameter, in the driver's order: its name (the caller's key), whether the caller must give it, its
+    fixed value otherwise (a literal in the statement) and the type's conversion."""
     positional: bool
-    results: tuple[_Processor, ...]
-    """Per result column, the type's conversion (None: the driver's value as it is)."""
+    results: tuple[tuple[int, Callable[[Any], Any]], ...]
+    """The result columns whose type converts the driver's value: (position, conversion)."""
+
+
+class PooledConnection:
+    """A DB-API connection of the engine's pool, outside any SQLAlchemy transaction: for a read of one statement
+    (`pooled_read`), which sees one consistent state on its own. Going back to the pool rolls back whatever the
+    driver began (PostgreSQL)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.dialect = engine.dialect
+        try:
+            self.connection = engine.raw_connection()
+        except self.dialect.loaded_dbapi.Error as error:  # as SQLAlchemy raises it from `engine.connect()`
+            raise DBAPIError.instance(None, None, error, self.dialect.loaded_dbapi.Error, hide_parameters=True,
+                                      dialect=self.dialect) from error
+
+    def invalidate(self, error: BaseException) -> None:
+        self.connection.invalidate(error)
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+@contextmanager
+def pooled_read(engine: Engine) -> Iterator[PooledConnection]:
+    """A pooled connection for `DriverStatement` reads without a transaction (a SELECT by key: no BEGIN, no
+    SQLAlchemy `Connection`, some 40 µs less than `engine.connect()`)."""
+    pooled = PooledConnection(engine)
+    try:
+        yield pooled
+    finally:
+        pooled.close()
 
 
 class DriverStatement:
-    """A Core statement (SELECT, INSERT, UPDATE, DELETE; RETURNING) run on the driver's cursor."""
+    """A Core statement (SELECT, INSERT, UPDATE, DELETE; RETURNING) run on the driver's cursor, in the transaction
+    of a SQLAlchemy `Connection` (`begin_write`) or on a `PooledConnection` (`pooled_read`)."""
 
     def __init__(self, statement: Executable) -> None:
         self.statement = statement
         self._compiled: dict[tuple[str, str, str], _Compiled] = {}
 
-    def first(self, connection: Connection, parameters: Mapping[str, Any]) -> tuple[Any, ...] | None:
+    def first(self, connection: Connection | PooledConnection, parameters: Mapping[str, Any]
+              ) -> tuple[Any, ...] | None:
         """The first row (converted), or None; the remaining rows are read and dropped."""
         rows = self.all(connection, parameters)
         return rows[0] if rows else None
 
-    def all(self, connection: Connection, parameters: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    def all(self, connection: Connection | PooledConnection, parameters: Mapping[str, Any]
+            ) -> list[tuple[Any, ...]]:
         """Every row, converted by the result columns' types."""
         compiled, cursor = self._execute(connection, parameters)
         try:
             rows = cursor.fetchall()
         finally:
             cursor.close()
-        if not any(compiled.results):
+        if not compiled.results:
             return [tuple(row) for row in rows]
         return [_converted(row, compiled.results) for row in rows]
 
-    def run(self, connection: Connection, parameters: Mapping[str, Any]) -> int:
+    def run(self, connection: Connection | PooledConnection, parameters: Mapping[str, Any]) -> int:
         """The number of rows the statement changed (the answer of a compare-and-set)."""
         _, cursor = self._execute(connection, parameters)
         try:
@@ -75,20 +110,16 @@ class DriverStatement:
         finally:
             cursor.close()
 
-    def _execute(self, connection: Connection, parameters: Mapping[str, Any]) -> tuple[_Compiled, Any]:
+    def _execute(self, connection: Connection | PooledConnection, parameters: Mapping[str, Any]
+                 ) -> tuple[_Compiled, Any]:
         dialect = connection.dialect
         compiled = self._for(dialect)
-        missing = compiled.required.difference(parameters)
-        if missing:
-            raise KeyError(f"parameters missing: {', '.join(sorted(missing))}")
-        values = [(name, parameters.get(name, fixed), convert)
-                  for name, fixed, convert in compiled.binds]
-        bound: Sequence[Any] | dict[str, Any]
-        if compiled.positional:
-            bound = [value if convert is None or value is None else convert(value) for _, value, convert in values]
-        else:
-            bound = {name: value if convert is None or value is None else convert(value)
-                     for name, value, convert in values}
+        values: list[Any] = []
+        for name, required, fixed, convert in compiled.binds:
+            value = parameters[name] if required else parameters.get(name, fixed)  # KeyError names a missing one
+            values.append(value if convert is None or value is None else convert(value))
+        bound = values if compiled.positional else dict(zip((bind[0] for bind in compiled.binds), values,
+                                                            strict=True))
         driver_connection = connection.connection.driver_connection
         assert driver_connection is not None  # an open connection
         cursor = driver_connection.cursor()
@@ -116,16 +147,19 @@ def _compile(statement: Executable, dialect: Dialect) -> _Compiled:
     by_name = {name: bind for bind, name in compiled.bind_names.items()}
     order = compiled.positiontup if compiled.positional else list(by_name)
     binds = tuple(
-        (name, None if by_name[name].required else by_name[name].value,
+        (name, by_name[name].required, None if by_name[name].required else by_name[name].value,
          by_name[name].type.dialect_impl(dialect).bind_processor(dialect))
         for name in order
     )
-    required = frozenset(name for name in order if by_name[name].required)
     columns = getattr(statement, "exported_columns", ())
-    results = tuple(column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns)
-    return _Compiled(str(compiled), binds, required, compiled.positional, results)
+    processors = (column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns)
+    results = tuple((index, convert) for index, convert in enumerate(processors) if convert is not None)
+    return _Compiled(str(compiled), binds, compiled.positional, results)
 
 
-def _converted(row: Sequence[Any], results: tuple[_Processor, ...]) -> tuple[Any, ...]:
-    return tuple(value if convert is None or value is None else convert(value)
-                 for value, convert in zip(row, results, strict=True))
+def _converted(row: Sequence[Any], results: tuple[tuple[int, Callable[[Any], Any]], ...]) -> tuple[Any, ...]:
+    values = list(row)
+    for index, convert in results:
+        if values[index] is not None:
+            values[index] = convert(values[index])
+    return tuple(values)

@@ -30,7 +30,7 @@ from scms.dot2.certificate_fields import CertificateType
 from scms.dot2.errors import ErrorCode, Ieee1609Error
 from scms.dot2.time import Time32
 from scms.services.common import begin_write
-from scms.services.common.driver_sql import DriverStatement
+from scms.services.common.driver_sql import DriverStatement, PooledConnection, pooled_read
 from scms.services.eca.tables import enrollments
 
 __all__ = ["RATE_WINDOW", "Enrollment", "EnrollmentStore", "Issue", "RateLimits"]
@@ -124,13 +124,13 @@ class EnrollmentStore:
         self.engine = engine
 
     def find(self, digest: bytes) -> Enrollment | None:
-        with self.engine.connect() as connection:
-            return _find(connection, digest)
+        with pooled_read(self.engine) as pooled:
+            return _find(pooled, digest)
 
     def require_issued_to(self, certificate: HashedId8, canonical_id: str) -> None:
         """400-62 unless `certificate` is an enrollment certificate this ECA issued to the device."""
-        with self.engine.connect() as connection:
-            found = _ISSUED_TO.first(connection, {"certificate": bytes(certificate), "device": canonical_id})
+        with pooled_read(self.engine) as pooled:
+            found = _ISSUED_TO.first(pooled, {"certificate": bytes(certificate), "device": canonical_id})
         if found is None:
             raise Ieee1609Error(ErrorCode.INVALID_ENROLLMENT_CERTIFICATE,
                                 f"{certificate} is not an enrollment certificate of this device")
@@ -188,7 +188,7 @@ def _issued(connection: Connection, stored: Enrollment | None, issue: Issue, now
     return finished
 
 
-def _find(connection: Connection, digest: bytes) -> Enrollment | None:
+def _find(connection: Connection | PooledConnection, digest: bytes) -> Enrollment | None:
     row = _FIND.first(connection, {"digest": digest})
     return None if row is None else _enrollment(row)
 

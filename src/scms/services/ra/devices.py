@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from scms.crypto import HashedId8, Point
 from scms.services.common import begin_write
-from scms.services.common.driver_sql import DriverStatement
+from scms.services.common.driver_sql import DriverStatement, pooled_read
 from scms.services.ra.canonical import canonical_id, curve_name
 from scms.services.ra.lifecycle import DeviceEvent, DeviceState, next_state
 from scms.services.ra.tables import devices, enrollment_certificates
@@ -126,8 +126,9 @@ class DeviceStore:
 
     def get(self, identifier: str, connection: Connection | None = None) -> Device | None:
         if connection is None:
-            with self.engine.connect() as own:
-                return self.get(identifier, own)
+            with pooled_read(self.engine) as pooled:
+                row = _GET.first(pooled, {"canonical_id": identifier})
+            return None if row is None else _device(row)
         row = _GET.first(connection, {"canonical_id": identifier})
         return None if row is None else _device(row)
 
