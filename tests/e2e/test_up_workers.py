@@ -10,6 +10,7 @@ process (exit 0); a front end that fails (SIGKILL) stops the SCMS with exit 1; `
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import re
 import signal
@@ -112,15 +113,20 @@ def _stopped(pid: int, database: Path | None = None) -> Iterator[None]:
 
 
 def _write_lock_free(database: Path) -> bool:
+    """Neither SQLite's write lock of `database` nor the writers' queue in front of it (its `-writers` file,
+    `scms.services.common.sqlite_writers`) is taken."""
+    queue = os.open(f"{database}-writers", os.O_RDWR | os.O_CREAT, 0o600)
     connection = sqlite3.connect(database, timeout=0, isolation_level=None)
     try:
+        fcntl.flock(queue, fcntl.LOCK_EX | fcntl.LOCK_NB)
         connection.execute("BEGIN IMMEDIATE")
         connection.execute("ROLLBACK")
         return True
-    except sqlite3.OperationalError:
+    except (BlockingIOError, sqlite3.OperationalError):
         return False
     finally:
         connection.close()
+        os.close(queue)
 
 
 def _served_by(err: Path, request: str) -> set[int]:

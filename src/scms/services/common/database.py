@@ -7,26 +7,33 @@ between the code and the SQL.
 SQLite is set up for concurrent use: WAL journal (readers do not block the writer), foreign keys on, a busy timeout,
 and SQLAlchemy (not the sqlite3 module) emitting BEGIN, so that a transaction really spans every statement in it.
 A transaction that reads and then writes opens with `begin_write`, which on SQLite is `BEGIN IMMEDIATE` (the write
-lock is taken first, waiting up to the busy timeout, instead of failing later when the read snapshot is stale).
+lock is taken first, waiting up to the busy timeout, instead of failing later when the read snapshot is stale);
+before it, the writer queues (`scms.services.common.sqlite_writers`: a thread lock and a lock file, which hand
+over at once, where SQLite's busy handler sleeps milliseconds between tries).
 Engines hide bound parameters from error messages, so key material can never reach a log through an exception.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, DateTime, Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.types import TypeDecorator
 
 from scms.services.common.settings import DatabaseSettings
+from scms.services.common.sqlite_writers import WriterQueue
 
 __all__ = ["UtcDateTime", "begin_write", "create_database_engine"]
 
 _WRITE = "scms_begin_write"
+_WRITERS: weakref.WeakKeyDictionary[Dialect, WriterQueue] = weakref.WeakKeyDictionary()
+"""Each SQLite engine's writer queue, by its dialect (an engine's own, kept by `dispose` and option copies)."""
 
 
 def create_database_engine(settings: DatabaseSettings) -> Engine:
@@ -70,11 +77,20 @@ def _connected(engine: Engine) -> Iterator[Connection]:
 
 @contextmanager
 def _yielding(connection: Connection) -> Iterator[Connection]:
-    with connection.begin():
+    writers = _WRITERS.get(connection.dialect)
+    if writers is None:
+        with connection.begin():
+            yield connection
+        return
+    with writers.held(), connection.begin():   # the queue left after the commit or rollback
         yield connection
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    database = engine.url.database
+    in_memory = database in (None, "", ":memory:") or engine.url.query.get("mode") == "memory"
+    _WRITERS[engine.dialect] = WriterQueue(None if in_memory else Path(f"{database}-writers"), busy_timeout_ms / 1000)
+
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself (below)
