@@ -9,7 +9,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
+from scms.dot2.certificate import Certificate
 from scms.dot2.lint._cert_context import CertificateLintContext
 from scms.dot2.lint.framework import Rule, Severity
 
@@ -26,8 +28,14 @@ def check(ctx: CertificateLintContext) -> Iterator[str]:
         return
     if craca == _NO_CRACA:
         yield "issued certificate with cracaId 000000: no CRL can revoke it"
-    elif craca not in (bytes(ctx.issuer.hashed_id3()), bytes(ctx.issuer.craca_id)):
+    elif craca not in _expected_craca_ids(ctx.issuer):
         yield f"cracaId {craca.hex()} is neither the issuer nor the issuer's CRACA"
+
+
+@lru_cache(maxsize=64)
+def _expected_craca_ids(issuer: Certificate) -> tuple[bytes, bytes]:
+    # Per issuer certificate, not per certificate it issues: its own HashedId3 and its own cracaId.
+    return bytes(issuer.hashed_id3()), bytes(issuer.craca_id)
 
 
 RULE = Rule("cert_crl_fields", "1609.2 5.1.3", check, severity=Severity.WARNING, reads=frozenset({"craca_id"}))
