@@ -14,6 +14,7 @@ on logger `scms.audit` before and one after, naming the type, the issuer's Hashe
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from scms.asn1 import Encoded
@@ -70,6 +71,12 @@ def _check_linted(linted: object, issuer: Certificate | None, implicit: bool) ->
     return linted
 
 
+@lru_cache(maxsize=64)
+def _issuer_id(issuer: Certificate) -> IssuerId:
+    # How the certificates `issuer` issues name it: worked out once per issuer certificate, not per certificate.
+    return IssuerId(issuer.hash_algorithm, issuer.hashed_id8())
+
+
 def _certificate(kind: str, issuer: IssuerId, tbs: bytes, signature: Any = None) -> Certificate:
     # `tbs` is the encoding that was hashed and signed; it goes into the certificate unchanged.
     value: dict[str, Any] = {
@@ -100,7 +107,7 @@ def sign_explicit(
         issuer_key = issuer.verification_key
         if issuer_key is not None and issuer_key != signer.public_point:
             raise ValueError("the signer does not hold the issuer certificate's key")
-        issuer_id = IssuerId(issuer.hash_algorithm, issuer.hashed_id8())
+        issuer_id = _issuer_id(issuer)
         # The issuer certificate's hash is computed once per certificate object, not once per issued certificate.
         digest = signing_digest_from_signer_hash(curve, tbs_bytes, issuer.hash(curve.hash_algorithm))
     _audit("certificate.sign.begin", "explicit", issuer, profile)
@@ -135,6 +142,6 @@ def issue_implicit(
     e = ecqv_e_from_issuer_hash(tbs_bytes, issuer.hash(ca_key.curve.hash_algorithm), ca_key.curve)
     _audit("certificate.issue.begin", "implicit", issuer, profile)
     r = ecqv_finish(issuance, e, ca_key)
-    certificate = _certificate("implicit", IssuerId(issuer.hash_algorithm, issuer.hashed_id8()), tbs_bytes)
+    certificate = _certificate("implicit", _issuer_id(issuer), tbs_bytes)
     _audit("certificate.issue.end", "implicit", issuer, profile, certificate)
     return ImplicitIssuance(certificate, r)
