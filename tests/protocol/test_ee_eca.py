@@ -23,6 +23,7 @@ from scms.protocol.ee_eca import (
     CanonicalIdentity,
     build_enrollment_request,
     build_enrollment_response,
+    open_enrollment_request,
     parse_enrollment_request,
     read_enrollment_response,
 )
@@ -94,6 +95,25 @@ def test_canonical_request_with_the_wrong_key_or_no_registry() -> None:
     with pytest.raises(Ieee1609Error) as error:
         parse_enrollment_request(request, LATER, 60)
     assert code(error) == "400-21"
+
+
+def test_opened_first_then_verified_with_the_key_its_canonical_id_names() -> None:
+    """The ECA reads the canonicalId before it has the key (from the RA), then verifies: nothing is decoded twice,
+    and the checks come in the order of `parse_enrollment_request`."""
+    canonical = CanonicalIdentity("device-0003", SoftwareKey.generate())
+    key = SoftwareKey.generate()
+    request = build_enrollment_request(enrollment_fields(), key, NOW, canonical=canonical)
+    opened = open_enrollment_request(request)
+    assert (opened.canonical_id, opened.tbs.verification_key) == ("device-0003", key.public_point)
+    assert "device-0003" in repr(opened)
+    with pytest.raises(Ieee1609Error) as error:
+        opened.verify(key.public_point, LATER, 60)  # the requested key did not sign it
+    assert code(error) == "400-43"
+    with pytest.raises(Ieee1609Error) as error:
+        opened.verify(canonical.key.public_point, Time32(NOW + 61), 60)
+    assert code(error) == "400-70"
+    verified = opened.verify(canonical.key.public_point, LATER, 60)
+    assert verified == parse_enrollment_request(request, LATER, 60, canonical_key=lambda _: canonical.key.public_point)
 
 
 def test_generation_time_in_the_future_and_too_old() -> None:

@@ -3,6 +3,8 @@
 
     EE   build_enrollment_request(fields, request_key, now, ...)        -> EeEcaCertRequestSpdu bytes
     ECA  parse_enrollment_request(data, now, max_age, canonical_key=)   -> EnrollmentRequest (or Ieee1609Error)
+    ECA  open_enrollment_request(data).verify(key, now, max_age)        the same in two steps (the key looked up
+                                                                         in between, e.g. from the registry)
     ECA  build_enrollment_response(request_hash, certificate, r, ...)   -> EcaEeCertResponseSpdu bytes
     EE   read_enrollment_response(response, request, request_key, ...)  -> EnrollmentResult (certificate + key)
 
@@ -49,9 +51,11 @@ __all__ = [
     "CanonicalKeyLookup",
     "EnrollmentRequest",
     "EnrollmentResult",
+    "OpenedEnrollmentRequest",
     "build_enrollment_request",
     "build_enrollment_response",
     "certificates_from_coer",
+    "open_enrollment_request",
     "parse_enrollment_request",
     "read_enrollment_response",
 ]
@@ -110,6 +114,46 @@ class EnrollmentRequest(ReceivedCertificateRequest):
         return f"EnrollmentRequest({self.request_hash}, {self.certificate_type.value}, canonicalId={self.canonical_id})"
 
 
+@dataclass(frozen=True, repr=False)
+class OpenedEnrollmentRequest:
+    """ECA side: an enrollment request read but not yet verified (`open_enrollment_request`), holding what finding
+    the key that signed it needs: the canonicalId (the canonical key is the registry's), else the requested key."""
+
+    raw: bytes
+    signed: dict[str, Any]
+    """The decoded SignedCertificateRequest."""
+    content: dict[str, Any]
+    """The EeEcaCertRequest."""
+    tbs: CertificateTemplate
+    canonical_id: str | None
+
+    def verify(self, key: Point | None, now: Time32, max_age: int | None) -> EnrollmentRequest:
+        """The request, verified with `key` (None: the requested key); 400-43, then 400-50 / 400-70 for its
+        generationTime (after `now`, or older than `max_age` seconds)."""
+        verify_decoded_certificate_request(self.raw, self.signed, public_key=key)
+        generation_time = Time32(self.content["generationTime"])
+        check_generation_time(generation_time, now, max_age, ErrorCode.OUTSIDE_ECA_MAX_AGE)
+        return EnrollmentRequest(self.raw, generation_time, CertificateType(self.content["type"]), self.tbs,
+                                 self.canonical_id)
+
+    def __repr__(self) -> str:
+        return f"OpenedEnrollmentRequest({HashedId8.of(self.raw)}, canonicalId={self.canonical_id})"
+
+
+def open_enrollment_request(data: bytes) -> OpenedEnrollmentRequest:
+    """ECA: read an `EeEcaCertRequestSpdu` up to its signature; 400-42 when it is not a self-signed enrollment
+    request (or breaks the tbsCert constraints), 400-64 for an unusable requested key. Then `verify` it with the
+    key `canonical_id` names, or with the requested key when it names none."""
+    opaque = Ieee1609Dot2Data.from_bytes(data).expect("signedCertificateRequest")
+    signed = decode("SignedCertificateRequest", opaque)
+    form = signed["signer"][0]
+    if form != "self":
+        raise Ieee1609Error(ErrorCode.FAILED_PARSING, f"an enrollment request is self-signed, not {form}")
+    content = scms_pdu_content(signed["tbsRequest"], "eca-ee", "eeEcaCertRequest")
+    tbs = read_request_tbs(content["tbsCert"], ENROLLMENT_RULES)
+    return OpenedEnrollmentRequest(bytes(data), signed, content, tbs, content.get("canonicalId"))
+
+
 def parse_enrollment_request(
     data: bytes, now: Time32, max_age: int | None, *, canonical_key: CanonicalKeyLookup | None = None
 ) -> EnrollmentRequest:
@@ -120,24 +164,14 @@ def parse_enrollment_request(
     `canonical_key(canonicalId)` returns when the request carries a canonicalId (400-21 without a lookup);
     400-50 for a generationTime after `now`, 400-70 when older than `max_age` seconds (eca-maxAge).
     """
-    opaque = Ieee1609Dot2Data.from_bytes(data).expect("signedCertificateRequest")
-    signed = decode("SignedCertificateRequest", opaque)
-    form = signed["signer"][0]
-    if form != "self":
-        raise Ieee1609Error(ErrorCode.FAILED_PARSING, f"an enrollment request is self-signed, not {form}")
-    value = scms_pdu_content(signed["tbsRequest"], "eca-ee", "eeEcaCertRequest")
-    tbs = read_request_tbs(value["tbsCert"], ENROLLMENT_RULES)
-    canonical_id = value.get("canonicalId")
-    if canonical_id is None:
-        key = tbs.verification_key
+    opened = open_enrollment_request(data)
+    if opened.canonical_id is None:
+        key = opened.tbs.verification_key
     elif canonical_key is None:
         raise Ieee1609Error(ErrorCode.UNREGISTERED_ENROLLMENT_CERTIFICATE, "no canonical key registry to check with")
     else:
-        key = canonical_key(canonical_id)
-    verify_decoded_certificate_request(data, signed, public_key=key)  # not decoded again
-    generation_time = Time32(value["generationTime"])
-    check_generation_time(generation_time, now, max_age, ErrorCode.OUTSIDE_ECA_MAX_AGE)
-    return EnrollmentRequest(bytes(data), generation_time, CertificateType(value["type"]), tbs, canonical_id)
+        key = canonical_key(opened.canonical_id)
+    return opened.verify(key, now, max_age)
 
 
 def build_enrollment_response(

@@ -11,7 +11,7 @@ from scms.crypto import HashedId8, Point, sha256
 from scms.dot2.certificate_template import CertificateTemplate
 from scms.dot2.errors import ErrorCode, Ieee1609Error
 from scms.dot2.time import Time32
-from scms.protocol.ee_eca import EnrollmentRequest, parse_enrollment_request
+from scms.protocol.ee_eca import EnrollmentRequest, open_enrollment_request, parse_enrollment_request
 from scms.services.eca.policy import plan_enrollment
 from scms.services.eca.registry import Registration
 from scms.services.eca.service import EcaService
@@ -82,23 +82,14 @@ def _no_canonical_key(canonical_id: str) -> Point:
     raise Ieee1609Error(ErrorCode.FAILED_PARSING, "a forwarded successor request is signed with its new key")
 
 
-class _CanonicalIdGiven(Exception):
-    def __init__(self, canonical_id: str) -> None:
-        self.canonical_id = canonical_id
-
-
-def _ask_the_ra(canonical_id: str) -> Point:
-    raise _CanonicalIdGiven(canonical_id)
-
-
 async def _verified_request(service: EcaService, data: bytes, now: Time32) -> tuple[EnrollmentRequest, Registration]:
     max_age = service.settings.max_age
-    try:
-        request = parse_enrollment_request(data, now, max_age, canonical_key=_ask_the_ra)
-    except _CanonicalIdGiven as given:  # the RA holds the key that signed it: read the request again with that key
-        device = await service.registry.by_canonical_id(given.canonical_id)
-        return parse_enrollment_request(data, now, max_age, canonical_key=lambda _: device.canonical_key), device
-    return request, await service.registry.by_key(request.requested_key)
+    opened = open_enrollment_request(data)  # read once; the key that signed it is found before it is verified
+    if opened.canonical_id is None:
+        request = opened.verify(opened.tbs.verification_key, now, max_age)
+        return request, await service.registry.by_key(request.requested_key)
+    device = await service.registry.by_canonical_id(opened.canonical_id)  # the RA holds the canonical key
+    return opened.verify(device.canonical_key, now, max_age), device
 
 
 def _plan(service: EcaService, request: EnrollmentRequest, device: Registration, now: Time32) -> CertificateTemplate:
