@@ -86,9 +86,11 @@ def test_self_signed_with_a_canonical_key() -> None:
 def test_signed_by_an_enrolment_certificate(eca: Holder, form: str, kind: str) -> None:
     enrolment = make_explicit(issuer=eca) if kind == "explicit" else make_implicit(issuer=eca)
     signer = SignerDigest(enrolment.certificate) if form == "digest" else SignerCertificate(enrolment.certificate)
-    data = sign_certificate_request(_request_for(SoftwareKey.generate()), key=enrolment.key, signer=signer)
+    tbs = _request_for(SoftwareKey.generate())
+    data = sign_certificate_request(tbs, key=enrolment.key, signer=signer)
     certificates = [eca.certificate] + ([enrolment.certificate] if form == "digest" else [])
     verified = verify_certificate_request(data, certificates=certificates)
+    assert verified.tbs_request == tbs  # cut out of the request between hashAlgorithmId and a signer of any size
     assert verified.signer.certificate == enrolment.certificate
     assert verified.signer.key == enrolment.key.public_point
 

@@ -120,6 +120,8 @@ class OpenedEnrollmentRequest:
     the key that signed it needs: the canonicalId (the canonical key is the registry's), else the requested key."""
 
     raw: bytes
+    opaque: bytes
+    """The signedCertificateRequest content of `raw`."""
     signed: dict[str, Any]
     """The decoded SignedCertificateRequest."""
     content: dict[str, Any]
@@ -130,7 +132,7 @@ class OpenedEnrollmentRequest:
     def verify(self, key: Point | None, now: Time32, max_age: int | None) -> EnrollmentRequest:
         """The request, verified with `key` (None: the requested key); 400-43, then 400-50 / 400-70 for its
         generationTime (after `now`, or older than `max_age` seconds)."""
-        verify_decoded_certificate_request(self.raw, self.signed, public_key=key)
+        verify_decoded_certificate_request(self.raw, self.opaque, self.signed, public_key=key)
         generation_time = Time32(self.content["generationTime"])
         check_generation_time(generation_time, now, max_age, ErrorCode.OUTSIDE_ECA_MAX_AGE)
         return EnrollmentRequest(self.raw, generation_time, CertificateType(self.content["type"]), self.tbs,
@@ -151,7 +153,7 @@ def open_enrollment_request(data: bytes) -> OpenedEnrollmentRequest:
         raise Ieee1609Error(ErrorCode.FAILED_PARSING, f"an enrollment request is self-signed, not {form}")
     content = scms_pdu_content(signed["tbsRequest"], "eca-ee", "eeEcaCertRequest")
     tbs = read_request_tbs(content["tbsCert"], ENROLLMENT_RULES)
-    return OpenedEnrollmentRequest(bytes(data), signed, content, tbs, content.get("canonicalId"))
+    return OpenedEnrollmentRequest(bytes(data), bytes(opaque), signed, content, tbs, content.get("canonicalId"))
 
 
 def parse_enrollment_request(

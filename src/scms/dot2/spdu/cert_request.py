@@ -74,22 +74,32 @@ def verify_certificate_request(
     verification key the request asks a certificate for (tbsCert.verifyKeyIndicator) is used.
     """
     opaque = Ieee1609Dot2Data.from_bytes(data).expect("signedCertificateRequest")
-    return verify_decoded_certificate_request(
-        data, decode("SignedCertificateRequest", opaque), certificates=certificates, public_key=public_key)
+    return verify_decoded_certificate_request(data, opaque, decode("SignedCertificateRequest", opaque),
+                                              certificates=certificates, public_key=public_key)
 
 
 def verify_decoded_certificate_request(
-    data: bytes, request: dict[str, Any], *, certificates: Sequence[Certificate] = (), public_key: Point | None = None
+    data: bytes, opaque: bytes, request: dict[str, Any], *, certificates: Sequence[Certificate] = (),
+    public_key: Point | None = None,
 ) -> VerifiedCertificateRequest:
     """`verify_certificate_request` for a caller that has decoded `data` already (to read what it needs to find
-    the key, e.g. an enrollment request's canonicalId): `request` is the `SignedCertificateRequest` that the strict
-    decoding of `data` and of its opaque content gave. The signature is checked over the COER of its tbsRequest."""
-    tbs_request = encode("ScmsPdu", request["tbsRequest"])
+    the key, e.g. an enrollment request's canonicalId): `opaque` is its signedCertificateRequest content and
+    `request` the `SignedCertificateRequest` that the strict decoding of `opaque` gave."""
+    tbs_request = _tbs_request_bytes(opaque, request)
     if request["signer"][0] == "self" and public_key is None:
         public_key = requested_verification_key(request["tbsRequest"])
     signer = resolve_signer(request["signer"], certificates, public_key)
     signer.verify(request["hashAlgorithmId"], tbs_request, request["signature"])
     return VerifiedCertificateRequest(bytes(data), tbs_request, signer)
+
+
+def _tbs_request_bytes(opaque: bytes, request: dict[str, Any]) -> bytes:
+    """The COER of tbsRequest (what the signature covers), cut out of `opaque` rather than encoded again: the
+    strict decoding took `opaque` only as the one canonical encoding of `request`, a SEQUENCE without preamble
+    whose hashAlgorithmId comes before tbsRequest and signer and signature after it."""
+    head = len(encode("HashAlgorithm", request["hashAlgorithmId"]))
+    tail = len(encode("SignerIdentifier", request["signer"])) + len(encode("Signature", request["signature"]))
+    return bytes(opaque[head : len(opaque) - tail])
 
 
 def requested_verification_key(scms_pdu: dict[str, Any]) -> Point | None:
