@@ -20,6 +20,7 @@ from scms.crypto import (
     ecies_unwrap,
     ecies_wrap,
     ecqv_begin,
+    ecqv_begin_many,
     ecqv_e,
     ecqv_finish,
     ecqv_private_key,
@@ -28,6 +29,7 @@ from scms.crypto import (
     expansion_input,
     explicit_private_key,
     explicit_randomize,
+    explicit_randomize_many,
     response_decryption_key,
     response_encryption_public_key,
 )
@@ -75,18 +77,27 @@ def _ra_cocoon_keys(ee: Ee, i: int, j: int) -> tuple[Point, Point]:
 @pytest.mark.parametrize("variant", list(ButterflyVariant), ids=lambda v: v.value)
 @pytest.mark.parametrize("explicit", [True, False], ids=["explicit", "implicit"])
 @PROPERTY
-@given(st.tuples(st.binary(min_size=16, max_size=16), st.binary(min_size=16, max_size=16)), UINT32, UINT32)
+@given(
+    st.tuples(st.binary(min_size=16, max_size=16), st.binary(min_size=16, max_size=16)), UINT32, UINT32, st.booleans()
+)
 def test_ee_follows_the_ra_and_aca(
-    variant: ButterflyVariant, explicit: bool, expansion_keys: tuple[bytes, bytes], i: int, j: int
+    variant: ButterflyVariant, explicit: bool, expansion_keys: tuple[bytes, bytes], i: int, j: int, in_piece: bool
 ) -> None:
     ee = Ee.new(variant, expansion_keys)
     cocoon, response_key = _ra_cocoon_keys(ee, i, j)
+    # `in_piece`: the ACA randomises a piece of cocoon keys together (one shared inversion), this one among others.
+    piece = [SoftwareKey.generate().public_point, cocoon, cocoon]
 
     # ACA: randomise the cocoon key and answer with the private key info, encrypted to the response key.
-    if explicit:
+    if explicit and in_piece:
+        drawn = explicit_randomize_many(piece)
+        assert [d.cocoon for d in drawn] == piece and drawn[1].certificate_key != drawn[2].certificate_key
+        private_key_info, certificate_key = drawn[1].c, drawn[1].certificate_key
+        assert "c=[secure]" in repr(drawn[1]) and drawn[1].c.hex() not in repr(drawn[1])
+    elif explicit:
         private_key_info, certificate_key = explicit_randomize(cocoon)
     else:
-        issuance = ecqv_begin(cocoon)
+        issuance = ecqv_begin_many(piece)[1] if in_piece else ecqv_begin(cocoon)
         reconstruction = issuance.reconstruction_point
         e = ecqv_e(b"tbs with " + reconstruction.encode(), ACA_CERTIFICATE)
         private_key_info = ecqv_finish(issuance, e, ACA_KEY)

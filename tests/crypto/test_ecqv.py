@@ -8,9 +8,12 @@ from hypothesis import strategies as st
 
 from scms.crypto import (
     Curve,
+    EcqvIssuance,
     InvalidKey,
     SoftwareKey,
+    _scalar,
     ecqv_begin,
+    ecqv_begin_many,
     ecqv_e,
     ecqv_e_from_issuer_hash,
     ecqv_finish,
@@ -28,12 +31,22 @@ ISSUER_CERTIFICATE = b"\x80\x03\x00 issuer certificate bytes"
 
 
 @PROPERTY
-@given(st.sampled_from(CURVES), st.binary(min_size=1, max_size=100))
-def test_issue_and_reconstruct(curve: Curve, tbs_prefix: bytes) -> None:
-    ca_key, request_key = CA_KEYS[curve], SoftwareKey.generate(curve)
-    issuance = ecqv_begin(request_key.public_point)
+@given(st.sampled_from(CURVES), st.binary(min_size=1, max_size=100), st.integers(1, 4))
+def test_issue_and_reconstruct(curve: Curve, tbs_prefix: bytes, piece: int) -> None:
+    # One issuance begun alone, then a piece begun together (`ecqv_begin_many`, one shared inversion): each one
+    # finishes into an r its EE turns into the certificate's key.
+    ca_key = CA_KEYS[curve]
+    request_keys = [SoftwareKey.generate(curve) for _ in range(piece)]
+    issuances = [ecqv_begin(request_keys[0].public_point), *ecqv_begin_many([k.public_point for k in request_keys])]
+    for request_key, issuance in zip([request_keys[0], *request_keys], issuances, strict=True):
+        assert issuance.request_point == request_key.public_point
+        _finish_and_reconstruct(issuance, request_key, ca_key, tbs_prefix)
+
+
+def _finish_and_reconstruct(issuance: EcqvIssuance, request_key: SoftwareKey, ca_key: SoftwareKey, tbs: bytes) -> None:
+    curve = ca_key.curve
     # The tbs contains P_U: that is why the CA needs two steps.
-    tbs = tbs_prefix + issuance.reconstruction_point.encode()
+    tbs = tbs + issuance.reconstruction_point.encode()
     e = ecqv_e(tbs, ISSUER_CERTIFICATE, curve)
     r = ecqv_finish(issuance, e, ca_key)
     assert len(r) == curve.size and int.from_bytes(r) < curve.n
@@ -42,6 +55,19 @@ def test_issue_and_reconstruct(curve: Curve, tbs_prefix: bytes) -> None:
     assert key.public_point == public
     # Without the issuer key the check is skipped, the key is the same.
     assert ecqv_private_key(request_key, e, r, issuance.reconstruction_point).public_point == public
+
+
+def test_a_k_that_would_cancel_the_request_point_is_drawn_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    # k·G = -R_U (probability about 1/n) would put the point at infinity in the certificate: forced here.
+    ca_key, request_key, other = CA_KEYS[Curve.P256], SoftwareKey.generate(), SoftwareKey.generate()
+    cancelling = (Curve.P256.n - request_key._key.private_numbers().private_value, -request_key.public_point)
+    draws = [cancelling]
+    real = _scalar.random_scalar_times_generator
+    monkeypatch.setattr(_scalar, "random_scalar_times_generator", lambda c: draws.pop() if draws else real(c))
+    issuance, second = ecqv_begin_many([request_key.public_point, other.public_point])
+    assert not draws and issuance.reconstruction_point != request_key.public_point
+    _finish_and_reconstruct(issuance, request_key, ca_key, b"tbs")
+    _finish_and_reconstruct(second, other, ca_key, b"tbs")
 
 
 def test_e_is_the_full_hash_mod_n() -> None:

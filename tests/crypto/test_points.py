@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scms.crypto import Curve, InvalidPoint, Point
+from scms.crypto.points import add_pairwise
 
 from ._helpers import CURVES, curve_and_scalars, openssl_times_g
 
@@ -39,6 +40,39 @@ def test_addition_agrees_with_openssl(drawn: tuple[Curve, list[int]]) -> None:
     if a != b:
         assert left - right == openssl_times_g(curve, a - b)
     assert left + left == openssl_times_g(curve, 2 * a)
+
+
+@PROPERTY
+@given(curve_and_scalars(6), st.permutations(range(6)))
+def test_pairwise_sums_are_the_sums_one_by_one(drawn: tuple[Curve, list[int]], order: list[int]) -> None:
+    # A piece with every case of the addition: distinct points, a point and itself (doubling), a point and its
+    # negative (infinity), in any order (the shared inversion skips the pairs that have none).
+    curve, scalars = drawn
+    points = [openssl_times_g(curve, k) for k in scalars]
+    pairs = [(points[0], points[1]), (points[2], points[2]), (points[3], -points[3]), (points[4], points[5]),
+             (points[5], points[4]), (-points[1], points[1])]
+    pairs = [pairs[index] for index in order]
+    sums = add_pairwise([left for left, _ in pairs], [right for _, right in pairs])
+    for (left, right), total in zip(pairs, sums, strict=True):
+        if total is None:
+            with pytest.raises(InvalidPoint):
+                left + right
+        else:
+            assert total == left + right == openssl_times_g(curve, _scalar_of(points, scalars, left, right))
+
+
+def _scalar_of(points: list[Point], scalars: list[int], *summands: Point) -> int:
+    return sum(scalars[points.index(p)] if p in points else -scalars[points.index(-p)] for p in summands)
+
+
+def test_pairwise_sums_of_nothing_or_of_mixed_pieces() -> None:
+    assert add_pairwise([], []) == []
+    generator = Point.generator(Curve.P256)
+    assert add_pairwise([generator], [-generator]) == [None]
+    with pytest.raises(ValueError, match="different curves"):
+        add_pairwise([generator, generator], [generator, Point.generator(Curve.P384)])
+    with pytest.raises(ValueError, match="as many"):
+        add_pairwise([generator], [])
 
 
 @PROPERTY

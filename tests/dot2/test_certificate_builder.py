@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from scms.crypto import Curve, HashAlgorithm, SoftwareKey, ecqv_e, ecqv_private_key
+from scms.crypto import Curve, HashAlgorithm, SoftwareKey, ecqv_begin_many, ecqv_e, ecqv_private_key
 from scms.dot2.certificate import Certificate
 from scms.dot2.certificate_builder import ImplicitIssuance, issue_implicit, sign_explicit
 from scms.dot2.certificate_template import CertificateTemplate
@@ -38,16 +38,24 @@ def test_explicit_chain_signatures_verify(curve: Curve) -> None:
     assert pki.ee.public_key() == pki.ee_key.public_point
 
 
-def test_implicit_certificate_keys_agree(pki: Pki) -> None:
-    cert = pki.implicit
+@pytest.mark.parametrize("begun_ahead", [False, True], ids=["begun-here", "begun-with-a-piece"])
+def test_implicit_certificate_keys_agree(pki: Pki, begun_ahead: bool) -> None:
+    cert, r = pki.implicit, pki.implicit_r
+    if begun_ahead:  # the ACA's way: the ECQV issuances of a piece begun together (one shared inversion)
+        others, issuance = ecqv_begin_many([SoftwareKey.generate().public_point, pki.request_key.public_point])
+        linted = lint_certificate(replace(pki.ee_template, verification_key=None), pki.ica)
+        cert, r = issue_implicit(linted, pki.request_key.public_point, pki.ica, pki.ica_key, issuance=issuance)
+        assert cert.reconstruction_value() == issuance.reconstruction_point
+        with pytest.raises(ValueError, match="another request point"):
+            issue_implicit(linted, pki.request_key.public_point, pki.ica, pki.ica_key, issuance=others)
     assert cert is not None and cert.is_implicit and cert.signature is None
     assert cert.issuer.digest == pki.ica.hashed_id8()
     p_u = cert.reconstruction_value()
     assert p_u is not None
     e = ecqv_e(cert.tbs_bytes(), pki.ica.canonical_bytes)
-    private = ecqv_private_key(pki.request_key, e, pki.implicit_r, p_u, pki.ica_key.public_point)
+    private = ecqv_private_key(pki.request_key, e, r, p_u, pki.ica_key.public_point)
     assert private.public_point == cert.public_key(pki.ica)
-    assert len(pki.implicit_r) == 32
+    assert len(r) == 32
 
 
 def test_template_round_trips_through_a_certificate(pki: Pki) -> None:

@@ -33,12 +33,17 @@ from scms.dot2.crl import (
 from scms.dot2.errors import ErrorCode, Ieee1609Error
 from scms.dot2.spdu import RecipientPrivateKey, decrypt, verify_signed
 from scms.dot2.time import Time32
-from scms.protocol.aca_issue import issue_pseudonym
+from scms.protocol.aca_issue import issue_pseudonym, randomize_piece
 from scms.protocol.aca_ra_response import AcaRaResponse, open_aca_ra_response
 from scms.protocol.butterfly_params import ButterflyKeys
 from scms.protocol.la import LinkageChain, encrypted_pre_linkage_values, linkage_revocation, linkage_seed_release
 from scms.protocol.ra_aca import butterfly_request
-from scms.protocol.ra_aca_request import LinkageInfo, sign_ra_aca_request, verify_ra_aca_request
+from scms.protocol.ra_aca_request import (
+    LinkageInfo,
+    VerifiedRaAcaRequest,
+    sign_ra_aca_request,
+    verify_ra_aca_request,
+)
 from vectors import case, case_params, unhex
 
 from ._aca_fixtures import (
@@ -77,16 +82,31 @@ def _linkage(pki: AcaPki, chains: tuple[LinkageChain, LinkageChain], i: int, j: 
 
 
 def _round_trip(
-    pki: AcaPki, chains: tuple[LinkageChain, LinkageChain], device: ButterflyKeys, cert_type: CertificateType, j: int
+    pki: AcaPki,
+    chains: tuple[LinkageChain, LinkageChain],
+    device: ButterflyKeys,
+    cert_type: CertificateType,
+    j: int,
+    in_piece: bool = False,
 ) -> tuple[bytes, bytes, AcaRaResponse]:
-    """RA request -> ACA -> RA: (request SPDU, response SPDU, what the RA reads of it)."""
+    """RA request -> ACA -> RA: (request SPDU, response SPDU, what the RA reads of it). `in_piece`: the ACA draws
+    the randomisation of this request together with another's (`randomize_piece`), as its worker does."""
     cubk = device.variant is ButterflyVariant.COMPACT_UNIFIED
-    request = butterfly_request(
-        device.params(), I_CERT, j, pseudonym_template(), _linkage(pki, chains, I_CERT, j), cert_type, NOW
-    )
-    spdu = sign_ra_aca_request(request, pki.ra.key, pki.ra.cert)
-    verified = verify_ra_aca_request(spdu, NOW, check_ra=pki.check)
-    response = issue_pseudonym(verified, pki.issuer(cubk=cubk), NOW)
+
+    def verified_request(j: int) -> tuple[bytes, VerifiedRaAcaRequest]:
+        request = butterfly_request(
+            device.params(), I_CERT, j, pseudonym_template(), _linkage(pki, chains, I_CERT, j), cert_type, NOW
+        )
+        spdu = sign_ra_aca_request(request, pki.ra.key, pki.ra.cert)
+        return spdu, verify_ra_aca_request(spdu, NOW, check_ra=pki.check)
+
+    spdu, verified = verified_request(j)
+    drawn = None
+    if in_piece:
+        other_drawn, drawn = randomize_piece([verified_request(j + 1)[1], verified])
+        with pytest.raises(ValueError, match="another"):  # a draw is used for the request it was drawn for only
+            issue_pseudonym(verified, pki.issuer(cubk=cubk), NOW, other_drawn)
+    response = issue_pseudonym(verified, pki.issuer(cubk=cubk), NOW, drawn)
     return spdu, response, open_aca_ra_response(response, NOW, check_aca=pki.check)
 
 
@@ -95,13 +115,18 @@ def _expected_lv(chains: tuple[LinkageChain, LinkageChain], i: int, j: int) -> b
     return linkage_value(*plvs)
 
 
+@pytest.mark.parametrize("in_piece", [False, True], ids=["drawn-alone", "drawn-with-its-piece"])
 @pytest.mark.parametrize("cert_type", TYPES, ids=lambda t: t.value)
 @pytest.mark.parametrize("variant", VARIANTS, ids=lambda v: v.value)
 def test_ee_derives_the_key_of_its_pseudonym_certificate(
-    pki: AcaPki, chains: tuple[LinkageChain, LinkageChain], variant: ButterflyVariant, cert_type: CertificateType
+    pki: AcaPki,
+    chains: tuple[LinkageChain, LinkageChain],
+    variant: ButterflyVariant,
+    cert_type: CertificateType,
+    in_piece: bool,
 ) -> None:
     device, j = ButterflyKeys.generate(variant), 2
-    request_spdu, _, answer = _round_trip(pki, chains, device, cert_type, j)
+    request_spdu, _, answer = _round_trip(pki, chains, device, cert_type, j, in_piece)
     aca = (pki.aca_cubk if variant is ButterflyVariant.COMPACT_UNIFIED else pki.aca).cert
     expected_kind = "cubk" if variant is ButterflyVariant.COMPACT_UNIFIED else "private"
     assert answer.kind == expected_kind and answer.aca_certificate == aca

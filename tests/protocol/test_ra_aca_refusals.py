@@ -20,7 +20,7 @@ from scms.dot2.errors import ErrorCode, Ieee1609Error
 from scms.dot2.permissions import PsidGroupPermissions, PsidSspRange
 from scms.dot2.spdu import SignerCertificate, SignerSelf, SymmetricEncryptionKey, sign_certificate_request
 from scms.dot2.time import Time32
-from scms.protocol.aca_issue import issue_certificate, issue_pseudonym
+from scms.protocol.aca_issue import issue_certificate, issue_pseudonym, randomize_piece
 from scms.protocol.aca_ra_response import open_aca_ra_response, sign_aca_ra_response
 from scms.protocol.butterfly_params import ButterflyKeys
 from scms.protocol.encrypted_plv import encrypt_plv
@@ -263,7 +263,9 @@ def test_application_certificates_without_butterfly_keys(
         cert_enc_key=PublicEncryptionKey(response_key.public_point) if encrypted else None,
     )
     verified = _verify(pki, sign_ra_aca_request(request, pki.ra.key, pki.ra.cert))
-    answer = open_aca_ra_response(issue_certificate(verified, pki.issuer(), NOW), NOW, check_aca=pki.check)
+    [drawn] = randomize_piece([verified])  # the worker's way: nothing to draw for the EE's own explicit key
+    assert (drawn is None) == (cert_type is CertificateType.EXPLICIT)
+    answer = open_aca_ra_response(issue_certificate(verified, pki.issuer(), NOW, drawn), NOW, check_aca=pki.check)
     assert answer.kind == ("private" if encrypted else "plain")
     response = open_ee_spdu(answer.ee_spdu, answer.kind, response_key, pki.aca.cert)
     cert = Certificate.from_bytes(response["certificate"])

@@ -9,10 +9,12 @@ multiplication by a secret runs in OpenSSL, and only public values meet the Pyth
 from scms.crypto.aes_ccm import aes128ccm_decrypt, aes128ccm_encrypt, new_aes128_key, new_ccm_nonce
 from scms.crypto.butterfly import (
     ButterflyVariant,
+    ExplicitRandomization,
     cocoon_private_key,
     cocoon_public_key,
     explicit_private_key,
     explicit_randomize,
+    explicit_randomize_many,
     response_decryption_key,
     response_encryption_public_key,
 )
@@ -29,6 +31,7 @@ from scms.crypto.ecies import EciesEncryptedKey, ecies_unwrap, ecies_wrap
 from scms.crypto.ecqv import (
     EcqvIssuance,
     ecqv_begin,
+    ecqv_begin_many,
     ecqv_e,
     ecqv_e_from_issuer_hash,
     ecqv_finish,
@@ -58,6 +61,7 @@ __all__ = [
     "DecryptionFailed",
     "EciesEncryptedKey",
     "EcqvIssuance",
+    "ExplicitRandomization",
     "HashAlgorithm",
     "HashedId3",
     "HashedId8",
@@ -81,6 +85,7 @@ __all__ = [
     "ecies_unwrap",
     "ecies_wrap",
     "ecqv_begin",
+    "ecqv_begin_many",
     "ecqv_e",
     "ecqv_e_from_issuer_hash",
     "ecqv_finish",
@@ -93,6 +98,7 @@ __all__ = [
     "expansion_input",
     "explicit_private_key",
     "explicit_randomize",
+    "explicit_randomize_many",
     "group_linkage_value",
     "group_pre_linkage_value",
     "kdf2_sha256",

@@ -18,12 +18,14 @@ ECDH) goes through OpenSSL, which is constant-time. Results are handed straight 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from scms.crypto.curves import Curve
 from scms.crypto.errors import InvalidKey
 from scms.crypto.keys import SoftwareKey
-from scms.crypto.points import Point, _trusted
+from scms.crypto.points import Point, _trusted, add_pairwise
 
 
 def _scalar(key: SoftwareKey) -> int:
@@ -47,6 +49,22 @@ def random_scalar_times_generator(curve: Curve) -> tuple[int, Point]:
     numbers = ec.generate_private_key(curve.ec_curve).private_numbers()
     public = numbers.public_numbers
     return numbers.private_value, _trusted(curve, public.x, public.y)
+
+
+def randomise_points(points: Sequence[Point]) -> list[tuple[int, Point]]:
+    """For each public point R a fresh random secret k and R + k·G (ECQV's P_U = R_U + k·G, explicit U = B + c·G).
+
+    k and k·G come from OpenSSL one by one; the public sums are added together (`add_pairwise`: one modular
+    inversion for all). A k with k·G = -R (probability about 1/n) is drawn again.
+    """
+    draws = [random_scalar_times_generator(point.curve) for point in points]
+    sums = add_pairwise(points, [k_times_g for _, k_times_g in draws])
+    randomised = []
+    for point, (k, _), total in zip(points, draws, sums, strict=True):
+        if total is None:
+            k, total = randomise_points([point])[0]  # R + k·G was the point at infinity: another k
+        randomised.append((k, total))
+    return randomised
 
 
 def parse_scalar(curve: Curve, data: bytes, what: str) -> int:
@@ -76,7 +94,3 @@ def ecqv_response_value(e: int, k: int, ca_key: SoftwareKey) -> bytes:
     curve = ca_key.curve
     return ((e * k + _scalar(ca_key)) % curve.n).to_bytes(curve.size)
 
-
-def scalar_bytes(key: SoftwareKey) -> bytes:
-    """The scalar of a FRESH one-time key as bytes (the explicit-certificate randomiser c sent to the EE)."""
-    return _scalar(key).to_bytes(key.curve.size)

@@ -12,20 +12,24 @@ The key the ACA encrypts its response to is the one uncertain derivation (standa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import Enum
 
 from scms.crypto import _scalar
 from scms.crypto.butterfly_expansion import KeyPurpose, expansion_f
-from scms.crypto.errors import InvalidKey, InvalidPoint
+from scms.crypto.errors import InvalidKey
 from scms.crypto.keys import SoftwareKey
 from scms.crypto.points import Point
 
 __all__ = [
     "ButterflyVariant",
+    "ExplicitRandomization",
     "cocoon_private_key",
     "cocoon_public_key",
     "explicit_private_key",
     "explicit_randomize",
+    "explicit_randomize_many",
     "response_decryption_key",
     "response_encryption_public_key",
 ]
@@ -52,19 +56,35 @@ def cocoon_private_key(
     return _scalar.key_plus(caterpillar_key, expansion_f(expansion_key, i, j, purpose, caterpillar_key.curve))
 
 
+@dataclass(frozen=True, slots=True, repr=False)
+class ExplicitRandomization:
+    """The ACA's randomisation of one cocoon key B for an explicit certificate: c (`curve.size` bytes, for the EE
+    only) and the certificate's verification key U = B + c·G."""
+
+    cocoon: Point
+    c: bytes
+    certificate_key: Point
+
+    def __repr__(self) -> str:
+        return f"ExplicitRandomization({self.cocoon!r} -> {self.certificate_key!r}, c=[secure])"
+
+
 def explicit_randomize(cocoon: Point) -> tuple[bytes, Point]:
     """ACA, explicit certificate: fresh random c; returns (c as `curve.size` bytes, U = B + c·G).
 
     c goes to the EE inside the encrypted response (`privateKeyInfo`) and nowhere else; U is the certificate's
     verification key.
     """
-    while True:
-        c_key = SoftwareKey.generate(cocoon.curve)
-        try:
-            certificate_key = cocoon + c_key.public_point
-        except InvalidPoint:
-            continue  # c·G = -B: probability about 1/n, draw again
-        return _scalar.scalar_bytes(c_key), certificate_key
+    drawn = explicit_randomize_many([cocoon])[0]
+    return drawn.c, drawn.certificate_key
+
+
+def explicit_randomize_many(cocoons: Sequence[Point]) -> list[ExplicitRandomization]:
+    """`explicit_randomize` for each cocoon key (one curve), the additions B + c·G done together (one inversion)."""
+    randomised = _scalar.randomise_points(cocoons)
+    return [
+        ExplicitRandomization(b, c.to_bytes(b.curve.size), u) for b, (c, u) in zip(cocoons, randomised, strict=True)
+    ]
 
 
 def explicit_private_key(cocoon_key: SoftwareKey, c: bytes, expected_public: Point | None = None) -> SoftwareKey:

@@ -5,20 +5,24 @@ reconstruction value in it and hash the right bytes. 1609.2 §5.3.2 profiles SEC
 e = SHA-256(SHA-256(tbs) ‖ SHA-256(issuer certificate)) read as a big-endian integer mod n — the FULL hash, not
 SEC 4's leftmost ⌊log2 n⌋ bits (verified on real GHS/ISS certificates; standards notes §4). The CA works in two
 steps because the tbs it hashes contains the reconstruction value P_U: `ecqv_begin` (random k, P_U = R_U + k·G),
-then `ecqv_finish` (r = e·k + d_CA mod n). The EE computes d_U = e·k_U + r and checks it against Q_U = e·P_U + Q_CA.
+then `ecqv_finish` (r = e·k + d_CA mod n); `ecqv_begin_many` begins many issuances with one modular inversion.
+The EE computes d_U = e·k_U + r and checks it against Q_U = e·P_U + Q_CA.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from scms.crypto import _scalar
 from scms.crypto.curves import Curve
-from scms.crypto.errors import InvalidKey, InvalidPoint
+from scms.crypto.errors import InvalidKey
 from scms.crypto.keys import SoftwareKey
 from scms.crypto.points import Point
 
 __all__ = [
     "EcqvIssuance",
     "ecqv_begin",
+    "ecqv_begin_many",
     "ecqv_e",
     "ecqv_e_from_issuer_hash",
     "ecqv_finish",
@@ -43,17 +47,24 @@ def ecqv_e_from_issuer_hash(tbs: bytes, issuer_hash: bytes, curve: Curve = Curve
 
 
 class EcqvIssuance:
-    """The CA's state between `ecqv_begin` and `ecqv_finish`: the secret k (read out of OpenSSL by `_scalar`) and P_U.
+    """The CA's state between `ecqv_begin` and `ecqv_finish`: the secret k (read out of OpenSSL by `_scalar`), P_U,
+    and the request point R_U it randomises (so that an issuance begun ahead is finished for the right request).
 
     Single use: finishing twice with two different e would reveal k and then the CA's private key.
     """
 
-    __slots__ = ("_finished", "_k", "_reconstruction_point")
+    __slots__ = ("_finished", "_k", "_reconstruction_point", "_request_point")
 
-    def __init__(self, k: int, reconstruction_point: Point) -> None:
+    def __init__(self, k: int, reconstruction_point: Point, request_point: Point) -> None:
         self._k = k
         self._finished = False
         self._reconstruction_point = reconstruction_point
+        self._request_point = request_point
+
+    @property
+    def request_point(self) -> Point:
+        """R_U: the request (or cocoon) point this issuance randomises."""
+        return self._request_point
 
     @property
     def reconstruction_point(self) -> Point:
@@ -66,12 +77,13 @@ class EcqvIssuance:
 
 def ecqv_begin(request_point: Point) -> EcqvIssuance:
     """CA step 1: draw k, P_U = R_U + k·G (k·G by OpenSSL). R_U is the EE's request key or a butterfly cocoon key."""
-    while True:
-        k, k_times_g = _scalar.random_scalar_times_generator(request_point.curve)
-        try:
-            return EcqvIssuance(k, request_point + k_times_g)
-        except InvalidPoint:
-            continue  # k·G = -R_U: probability about 1/n, draw again
+    return ecqv_begin_many([request_point])[0]
+
+
+def ecqv_begin_many(request_points: Sequence[Point]) -> list[EcqvIssuance]:
+    """`ecqv_begin` for each point (one curve), the additions R_U + k·G done together (one modular inversion)."""
+    randomised = _scalar.randomise_points(request_points)
+    return [EcqvIssuance(k, p_u, r_u) for r_u, (k, p_u) in zip(request_points, randomised, strict=True)]
 
 
 def ecqv_finish(issuance: EcqvIssuance, e: int, ca_key: SoftwareKey) -> bytes:

@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 
 from scms.asn1 import Encoded
 from scms.crypto import (
+    EcqvIssuance,
     Point,
     Signer,
     SoftwareKey,
@@ -124,10 +125,13 @@ def issue_implicit(
     ca_key: SoftwareKey,
     *,
     profile: str = "certificate",
+    issuance: EcqvIssuance | None = None,
 ) -> ImplicitIssuance:
     """ECQV issuance (§5.3.2): P_U = R_U + k·G into the tbs, e from the final tbs and the issuer, r = e·k + d_CA.
 
-    `request_point` is the EE's request key R_U or a butterfly cocoon key; `ca_key` the issuer's private key.
+    `request_point` is the EE's request key R_U or a butterfly cocoon key; `ca_key` the issuer's private key;
+    `issuance` the ECQV begun ahead for `request_point` (`ecqv_begin_many`, a piece of requests at once), else
+    begun here.
     """
     linted = _check_linted(linted, issuer, implicit=True)
     issuer_key = issuer.verification_key
@@ -135,7 +139,10 @@ def issue_implicit(
         raise ValueError("the CA key does not match the (explicit) issuer certificate")
     if request_point.curve is not ca_key.curve:
         raise ValueError("the request point is not on the issuer's curve")
-    issuance = ecqv_begin(request_point)
+    if issuance is None:
+        issuance = ecqv_begin(request_point)
+    elif issuance.request_point != request_point:
+        raise ValueError("the ECQV issuance was begun for another request point")
     tbs = linted.tbs
     tbs["verifyKeyIndicator"] = ("reconstructionValue", point_to_coer(issuance.reconstruction_point))
     tbs_bytes = encode("ToBeSignedCertificate", tbs)

@@ -12,6 +12,10 @@
 | flags.cubk | | | cubk: encrypted to the requested key B itself, not signed (ACA certificate with usesCubk) |
 | neither | | | plain: unsecured |
 
+The ACA issues a piece of requests at a time: `randomize_piece` draws the random k (implicit) or c (explicit butterfly)
+of all of them ahead, adding their points together with one modular inversion (`ecqv_begin_many`,
+`explicit_randomize_many`), and hands each request's draw to `issue_certificate`; without one it draws its own.
+
 The ACA puts in its own cracaId and crlSeries (the request's are placeholders) and, when linkageInfo is present,
 replaces the dummy linkage value by lv = plv1 ⊕ plv2 from the two LAs' encrypted pre-linkage values. The ACA
 never learns j, the device or the caterpillar key: it sees one cocoon point per request. Every certificate is
@@ -20,11 +24,20 @@ linted against the ACA certificate before it is signed or issued.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from scms import asn1
-from scms.crypto import HashedId3, SoftwareKey, explicit_randomize, linkage_value
+from scms.crypto import (
+    Curve,
+    EcqvIssuance,
+    ExplicitRandomization,
+    HashedId3,
+    SoftwareKey,
+    ecqv_begin_many,
+    explicit_randomize_many,
+    linkage_value,
+)
 from scms.dot2.certificate import Certificate
 from scms.dot2.certificate_builder import issue_implicit, sign_explicit
 from scms.dot2.certificate_fields import CertificateId, CertificateType, LinkageData, PublicEncryptionKey
@@ -39,9 +52,12 @@ from scms.protocol.aca_ra_response import sign_aca_ra_response
 from scms.protocol.encrypted_plv import decrypt_plv
 from scms.protocol.ra_aca_request import LinkageInfo, RaAcaCertRequest, VerifiedRaAcaRequest
 
-__all__ = ["AcaIssuer", "issue_certificate", "issue_pseudonym"]
+__all__ = ["AcaIssuer", "Randomization", "issue_certificate", "issue_pseudonym", "randomize_piece"]
 
 ACA_EE_RESPONSE_VERSION = 2
+
+Randomization = EcqvIssuance | ExplicitRandomization
+"""One request's random draw, made ahead for its piece: an ECQV issuance begun (implicit) or U = B + c·G."""
 
 
 @dataclass(frozen=True)
@@ -56,8 +72,30 @@ class AcaIssuer:
     craca_id: HashedId3 | None = None
 
 
-def issue_certificate(request: VerifiedRaAcaRequest, aca: AcaIssuer, now: Time32) -> bytes:
-    """ACA: issue the certificate `request` asks for at `now`; returns the COER `AcaRaCertResponseSpdu`.
+def randomize_piece(requests: Sequence[VerifiedRaAcaRequest]) -> list[Randomization | None]:
+    """For each request of a piece its random draw (step 2), drawn together: an ECQV issuance begun for an implicit
+    request, c and U = B + c·G for an explicit butterfly one, None for a request that draws nothing (explicit,
+    not butterfly) or that step 2 refuses anyway (a butterfly cocoon key that is not a 256-bit point)."""
+    drawn: list[Randomization | None] = [None] * len(requests)
+    groups: dict[tuple[bool, Curve], list[int]] = {}  # the points of one batched addition: one kind, one curve
+    for index, verified in enumerate(requests):
+        wanted = verified.request
+        implicit = wanted.cert_type is CertificateType.IMPLICIT
+        if implicit or (wanted.butterfly_explicit and wanted.request_key.curve.size == 32):
+            groups.setdefault((implicit, wanted.request_key.curve), []).append(index)
+    for (implicit, _), indices in groups.items():
+        points = [requests[index].request.request_key for index in indices]
+        draws: Sequence[Randomization] = ecqv_begin_many(points) if implicit else explicit_randomize_many(points)
+        for index, draw in zip(indices, draws, strict=True):
+            drawn[index] = draw
+    return drawn
+
+
+def issue_certificate(
+    request: VerifiedRaAcaRequest, aca: AcaIssuer, now: Time32, drawn: Randomization | None = None
+) -> bytes:
+    """ACA: issue the certificate `request` asks for at `now`; returns the COER `AcaRaCertResponseSpdu`. `drawn` is
+    the request's random draw made with its piece (`randomize_piece`); without it the draw is made here.
 
     Raises Ieee1609Error: 400-41 / 400-42 a pre-linkage value does not decrypt or parse, 400-32 both come from
     one LA or cubk is asked of an ACA certificate without usesCubk, 400-64 a key cannot serve its purpose, the lint
@@ -67,7 +105,7 @@ def issue_certificate(request: VerifiedRaAcaRequest, aca: AcaIssuer, now: Time32
     # 1. The ACA's own fields: cracaId, crlSeries and, for a pseudonym certificate, the real linkage value.
     template = _aca_fields(wanted, aca)
     # 2. Lint and issue: ECQV (implicit), U = B + c·G (explicit butterfly) or the requested key (explicit).
-    certificate, private_key_info = _issue(wanted, template, aca)
+    certificate, private_key_info = _issue(wanted, template, aca, drawn)
     # 3. The AcaEeCertResponse for the EE, in an ScmsPdu.
     response = _aca_ee_response(certificate, private_key_info, now)
     # 4. The EE's SPDU in the form the request asks for: plain, private (encrypt, then sign) or cubk (encrypt).
@@ -76,7 +114,9 @@ def issue_certificate(request: VerifiedRaAcaRequest, aca: AcaIssuer, now: Time32
     return sign_aca_ra_response(request.request_hash, wanted.response_kind, ee_spdu, aca.key, aca.certificate, now)
 
 
-def issue_pseudonym(request: VerifiedRaAcaRequest, aca: AcaIssuer, now: Time32) -> bytes:
+def issue_pseudonym(
+    request: VerifiedRaAcaRequest, aca: AcaIssuer, now: Time32, drawn: Randomization | None = None
+) -> bytes:
     """ACA: `issue_certificate` for a butterfly pseudonym request, which must carry linkageInfo and ask for a
     response the RA cannot read (certEncKey or cubk); 400-32 otherwise."""
     wanted = request.request
@@ -84,7 +124,7 @@ def issue_pseudonym(request: VerifiedRaAcaRequest, aca: AcaIssuer, now: Time32) 
         raise Ieee1609Error(
             ErrorCode.DISALLOWED_OTHER_FIELDS, "a pseudonym request has linkageInfo and an encrypted response"
         )
-    return issue_certificate(request, aca, now)
+    return issue_certificate(request, aca, now, drawn)
 
 
 def _aca_fields(wanted: RaAcaCertRequest, aca: AcaIssuer) -> CertificateTemplate:
@@ -105,18 +145,26 @@ def _linkage_value(linkage: LinkageInfo, keys: Mapping[int, SymmetricEncryptionK
     return linkage_value(decrypt_plv(linkage.enc_plv1, keys), decrypt_plv(linkage.enc_plv2, keys))
 
 
-def _issue(wanted: RaAcaCertRequest, template: CertificateTemplate, aca: AcaIssuer) -> tuple[Certificate, bytes | None]:
+def _issue(
+    wanted: RaAcaCertRequest, template: CertificateTemplate, aca: AcaIssuer, drawn: Randomization | None
+) -> tuple[Certificate, bytes | None]:
     profile = "pseudonym" if wanted.linkage is not None else "authorization"
     if wanted.cert_type is CertificateType.IMPLICIT:
         linted = lint_certificate(template, aca.certificate)
-        issued = issue_implicit(linted, wanted.request_key, aca.certificate, aca.key, profile=profile)
+        issuance = drawn if isinstance(drawn, EcqvIssuance) else None  # begun for this request (checked) or here
+        issued = issue_implicit(linted, wanted.request_key, aca.certificate, aca.key, profile=profile,
+                                issuance=issuance)
         return issued.certificate, issued.reconstruction_value_r
     c: bytes | None = None
     key = wanted.request_key
     if wanted.butterfly_explicit:
         if key.curve.size != 32:
             raise Ieee1609Error(ErrorCode.INVALID_VERIFY_KEY_INDICATOR, "a butterfly cocoon key is a 256-bit point")
-        c, key = explicit_randomize(key)
+        if not isinstance(drawn, ExplicitRandomization):
+            drawn = explicit_randomize_many([key])[0]
+        elif drawn.cocoon != key:
+            raise ValueError("the explicit randomisation was drawn for another cocoon key")
+        c, key = drawn.c, drawn.certificate_key
     linted = lint_certificate(replace(template, verification_key=key), aca.certificate)
     return sign_explicit(linted, aca.certificate, aca.key, profile=profile), c
 

@@ -3,10 +3,12 @@
 The job runner calls `answer_requests(deployment_root, spdus, now)` in a process of its pool (a thread when it has
 none). Only the deployment's directory and the requests cross to the process: each process loads the ACA's key,
 its certificate, the keys shared with the LAs and the trust from the deployment itself, once (`AcaWorker.load`),
-so no key material is pickled or sent through a pipe. Per request: `verify_ra_aca_request` (the RA's chain
-verified once, then answered from `scms.services.common.VerifiedChains`), then `issue_pseudonym` (butterfly
-requests: linkageInfo and an encrypted answer required) or `issue_certificate` (identification / application
-certificates); a refusal is the request's 1609.2.1 code, the others go on.
+so no key material is pickled or sent through a pipe. A piece of requests at a time: each verified
+(`verify_ra_aca_request`; the RA's chain verified once, then answered from `scms.services.common.VerifiedChains`),
+the random draws of the verified ones made together (`randomize_piece`: one modular inversion for the piece's
+point additions), then each issued with its draw by `issue_pseudonym` (butterfly requests: linkageInfo and an
+encrypted answer required) or `issue_certificate` (identification / application certificates); a refusal is the
+request's 1609.2.1 code, the others go on.
 """
 
 from __future__ import annotations
@@ -14,19 +16,19 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from scms.deployment import Deployment, load_deployment
 from scms.deployment.inventory import load_inventory
 from scms.deployment.layout import plv_key_purpose
 from scms.deployment.publication import home_trust
-from scms.dot2.errors import ErrorCode
+from scms.dot2.errors import ErrorCode, Ieee1609Error
 from scms.dot2.time import Time32
-from scms.protocol.aca_issue import AcaIssuer, issue_certificate, issue_pseudonym
-from scms.protocol.ra_aca_batch import RaAcaBatch, answer_ra_aca_batch
-from scms.protocol.ra_aca_request import verify_ra_aca_request
+from scms.protocol.aca_issue import AcaIssuer, Randomization, issue_certificate, issue_pseudonym, randomize_piece
+from scms.protocol.ra_aca_request import VerifiedRaAcaRequest, verify_ra_aca_request
 from scms.services.common import VerifiedChains
 
 __all__ = ["AcaWorker", "answer_requests", "warm_up", "worker_for"]
@@ -65,15 +67,35 @@ class AcaWorker:
         return cls(issuer(crl.pseudonym_series), issuer(crl.identification_series),
                    VerifiedChains(inventory.certificates, trust.root_certificates, capacity=_RA_CERTIFICATES))
 
-    def answer(self, spdu: bytes, now: Time32) -> bytes:
-        """The `AcaRaCertResponseSpdu` for one request; Ieee1609Error with the code that refuses it."""
-        verified = verify_ra_aca_request(spdu, now, check_ra=self.ra_certificates.check)
+    def answer(self, spdus: Sequence[bytes], now: Time32) -> tuple[bytes | ErrorCode, ...]:
+        """For each request of a piece its `AcaRaCertResponseSpdu` or the code that refused it, in order: all
+        verified first, so that the random draws of the verified ones are made together."""
+        checked = [_refused_or(verify_ra_aca_request, spdu, now, check_ra=self.ra_certificates.check)
+                   for spdu in spdus]
+        draws = iter(randomize_piece([request for request in checked if not isinstance(request, ErrorCode)]))
+        return tuple(request if isinstance(request, ErrorCode) else _refused_or(self._issue, request, now, next(draws))
+                     for request in checked)
+
+    def _issue(self, verified: VerifiedRaAcaRequest, now: Time32, drawn: Randomization | None) -> bytes:
         if verified.request.linkage is not None:
-            return issue_pseudonym(verified, self.pseudonyms, now)
-        return issue_certificate(verified, self.identification, now)
+            return issue_pseudonym(verified, self.pseudonyms, now, drawn)
+        return issue_certificate(verified, self.identification, now, drawn)
 
     def __repr__(self) -> str:
         return f"AcaWorker({self.pseudonyms.certificate.hashed_id8()}, [secure])"
+
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
+def _refused_or(step: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T | ErrorCode:
+    """`step`'s result, or the 1609.2.1 code of the Ieee1609Error that refused the request (that request alone);
+    any other exception is a fault of ours and propagates."""
+    try:
+        return step(*args, **kwargs)
+    except Ieee1609Error as error:
+        return error.error
 
 
 _WORKERS: dict[str, AcaWorker] = {}
@@ -92,8 +114,7 @@ def worker_for(deployment_root: str, now: Time32) -> AcaWorker:
 
 def answer_requests(deployment_root: str, spdus: Sequence[bytes], now: int) -> tuple[bytes | ErrorCode, ...]:
     """For each request its `AcaRaCertResponseSpdu` or the code that refused it, in order (the pool's entry)."""
-    worker = worker_for(deployment_root, Time32(now))
-    return answer_ra_aca_batch(RaAcaBatch(tuple(spdus)), lambda spdu: worker.answer(spdu, Time32(now))).responses
+    return worker_for(deployment_root, Time32(now)).answer(spdus, Time32(now))
 
 
 def warm_up(deployment_root: str, now: int) -> int:
