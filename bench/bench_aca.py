@@ -13,8 +13,9 @@ The rows (unified butterfly, one cocoon key B per certificate):
   (`issue_implicit` begins the ECQV itself; `explicit_randomize_many` of one key).
 - "... in a piece of 64": the ACA's worker answers 64 requests at a time (`[aca] chunk`): the random draws of the
   piece are made together (`ecqv_begin_many` / `explicit_randomize_many` of 64 cocoon keys: 64 k and k·G from
-  OpenSSL, the 64 additions with one modular inversion), then each certificate as above with its draw; the row is
-  the piece's time / 64. This is the row the goal is about.
+  OpenSSL, the 64 additions with one modular inversion; `ecies_ephemerals`: 64 v, V and ECDH x(v·B) one after
+  another), then each certificate as above with its draws; the row is the piece's time / 64. This is the row the
+  goal is about.
 - "issue_pseudonym, ...": the product's whole answer to one verified `RaAcaCertRequestSpdu` (`issue_pseudonym`;
   in a piece after `randomize_piece`, as `scms.services.aca.worker` does): the work above plus decrypting the two
   pre-linkage values (AES-CCM), the linkage value, and the signed `AcaRaCertResponseSpdu` to the RA (one more
@@ -55,12 +56,14 @@ from scms import asn1
 from scms.crypto import (
     ButterflyVariant,
     Curve,
+    EciesEphemeral,
     EcqvIssuance,
     ExplicitRandomization,
     KeyPurpose,
     Point,
     SoftwareKey,
     cocoon_public_key,
+    ecies_ephemerals,
     ecqv_begin_many,
     explicit_randomize_many,
     response_encryption_public_key,
@@ -134,10 +137,16 @@ PIECE = 64
 
 
 def _issue(
-    aca: _Aca, cocoon: Point, i: int, j: int, explicit: bool, drawn: EcqvIssuance | ExplicitRandomization | None = None
+    aca: _Aca,
+    cocoon: Point,
+    i: int,
+    j: int,
+    explicit: bool,
+    drawn: EcqvIssuance | ExplicitRandomization | None = None,
+    response_drawn: EciesEphemeral | None = None,
 ) -> bytes:
     """Everything the ACA does for one certificate, given the cocoon signing key B from the RA (and, in a piece,
-    its random draw made with the others)."""
+    its random draws made with the others': the certificate key's and the response encryption's)."""
     if explicit:
         if not isinstance(drawn, ExplicitRandomization):
             drawn = explicit_randomize_many([cocoon])[0]
@@ -169,15 +178,18 @@ def _issue(
     )
     reply_key = response_encryption_public_key(ButterflyVariant.UNIFIED, cocoon, i, j)
     inner = asn1.Encoded("Ieee1609Dot2Data", unsecured(response))
-    encrypted = encrypt(inner, [RekRecipient(PublicEncryptionKey(reply_key))])
+    encrypted = encrypt(inner, [RekRecipient(PublicEncryptionKey(reply_key), response_drawn)])
     return sign_pdu(encrypted, aca.key, aca.cert, NOW)
 
 
 def _issue_piece(aca: _Aca, cocoons: list[Point], i: int, explicit: bool) -> list[bytes]:
     """A piece of certificates as the ACA's worker issues them: the random draws together, then each certificate."""
     draws = explicit_randomize_many(cocoons) if explicit else ecqv_begin_many(cocoons)
-    pairs = enumerate(zip(cocoons, draws, strict=True))
-    return [_issue(aca, cocoon, i, j, explicit, drawn) for j, (cocoon, drawn) in pairs]
+    # Unified butterfly: each response is encrypted to the cocoon key B itself.
+    responses = ecies_ephemerals([response_encryption_public_key(ButterflyVariant.UNIFIED, b, i, j)
+                                  for j, b in enumerate(cocoons)])
+    pieces = enumerate(zip(cocoons, draws, responses, strict=True))
+    return [_issue(aca, b, i, j, explicit, drawn, response) for j, (b, drawn, response) in pieces]
 
 
 def _verified_requests() -> tuple[AcaIssuer, list[VerifiedRaAcaRequest]]:

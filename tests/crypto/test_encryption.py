@@ -15,6 +15,7 @@ from scms.crypto import (
     SoftwareKey,
     aes128ccm_decrypt,
     aes128ccm_encrypt,
+    ecies_ephemerals,
     ecies_unwrap,
     ecies_wrap,
     kdf2_sha256,
@@ -47,10 +48,21 @@ def test_kdf2_rejects_a_zero_length() -> None:
 
 
 @PROPERTY
-@given(st.sampled_from(CURVES_256), KEY16, st.binary(max_size=40))
-def test_ecies_round_trip(curve: Curve, key: bytes, p1: bytes) -> None:
+@given(st.sampled_from(CURVES_256), KEY16, st.binary(max_size=40), st.booleans())
+def test_ecies_round_trip(curve: Curve, key: bytes, p1: bytes, drawn_ahead: bool) -> None:
+    # `drawn_ahead`: the ephemeral keys of a piece of wraps drawn first (`ecies_ephemerals`), as an ACA does.
     recipient = RECIPIENTS[curve]
-    wrapped = ecies_wrap(recipient.public_point, key, p1)
+    if drawn_ahead:
+        other, drawn = ecies_ephemerals([SoftwareKey.generate(curve).public_point, recipient.public_point])
+        with pytest.raises(ValueError, match="another recipient"):
+            ecies_wrap(recipient.public_point, key, p1, drawn=other)
+        wrapped = ecies_wrap(recipient.public_point, key, p1, drawn=drawn)
+        assert wrapped.v == drawn.ephemeral_point != other.ephemeral_point
+        with pytest.raises(ValueError, match="already used"):  # one ephemeral key, one wrap
+            ecies_wrap(recipient.public_point, key, p1, drawn=drawn)
+        assert "[secure]" in repr(drawn)
+    else:
+        wrapped = ecies_wrap(recipient.public_point, key, p1)
     assert wrapped.v.curve is curve and len(wrapped.c) == len(wrapped.t) == 16
     assert ecies_unwrap(recipient, wrapped, p1) == key
 

@@ -33,7 +33,7 @@ from scms.dot2.crl import (
 from scms.dot2.errors import ErrorCode, Ieee1609Error
 from scms.dot2.spdu import RecipientPrivateKey, decrypt, verify_signed
 from scms.dot2.time import Time32
-from scms.protocol.aca_issue import issue_pseudonym, randomize_piece
+from scms.protocol.aca_issue import RequestDraws, issue_pseudonym, randomize_piece
 from scms.protocol.aca_ra_response import AcaRaResponse, open_aca_ra_response
 from scms.protocol.butterfly_params import ButterflyKeys
 from scms.protocol.la import LinkageChain, encrypted_pre_linkage_values, linkage_revocation, linkage_seed_release
@@ -103,9 +103,11 @@ def _round_trip(
     spdu, verified = verified_request(j)
     drawn = None
     if in_piece:
-        other_drawn, drawn = randomize_piece([verified_request(j + 1)[1], verified])
-        with pytest.raises(ValueError, match="another"):  # a draw is used for the request it was drawn for only
-            issue_pseudonym(verified, pki.issuer(cubk=cubk), NOW, other_drawn)
+        other, drawn = randomize_piece([verified_request(j + 1)[1], verified])
+        # A draw serves the request it was drawn for only: the certificate key's, then the response's.
+        for wrong in (other, RequestDraws(None, other.response)):
+            with pytest.raises(ValueError, match="another"):
+                issue_pseudonym(verified, pki.issuer(cubk=cubk), NOW, wrong)
     response = issue_pseudonym(verified, pki.issuer(cubk=cubk), NOW, drawn)
     return spdu, response, open_aca_ra_response(response, NOW, check_aca=pki.check)
 

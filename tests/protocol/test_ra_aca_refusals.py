@@ -264,7 +264,8 @@ def test_application_certificates_without_butterfly_keys(
     )
     verified = _verify(pki, sign_ra_aca_request(request, pki.ra.key, pki.ra.cert))
     [drawn] = randomize_piece([verified])  # the worker's way: nothing to draw for the EE's own explicit key
-    assert (drawn is None) == (cert_type is CertificateType.EXPLICIT)
+    assert (drawn.key is None) == (cert_type is CertificateType.EXPLICIT)
+    assert (drawn.response is None) == (not encrypted) and "[secure]" in repr(drawn)
     answer = open_aca_ra_response(issue_certificate(verified, pki.issuer(), NOW, drawn), NOW, check_aca=pki.check)
     assert answer.kind == ("private" if encrypted else "plain")
     response = open_ee_spdu(answer.ee_spdu, answer.kind, response_key, pki.aca.cert)

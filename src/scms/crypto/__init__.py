@@ -27,7 +27,7 @@ from scms.crypto.butterfly_expansion import (
 )
 from scms.crypto.curves import Curve
 from scms.crypto.ecdsa import RForm, Signature, signing_digest, signing_digest_from_signer_hash, verify_digest
-from scms.crypto.ecies import EciesEncryptedKey, ecies_unwrap, ecies_wrap
+from scms.crypto.ecies import EciesEncryptedKey, EciesEphemeral, ecies_ephemerals, ecies_unwrap, ecies_wrap
 from scms.crypto.ecqv import (
     EcqvIssuance,
     ecqv_begin,
@@ -60,6 +60,7 @@ __all__ = [
     "Curve",
     "DecryptionFailed",
     "EciesEncryptedKey",
+    "EciesEphemeral",
     "EcqvIssuance",
     "ExplicitRandomization",
     "HashAlgorithm",
@@ -82,6 +83,7 @@ __all__ = [
     "aes128ccm_encrypt",
     "cocoon_private_key",
     "cocoon_public_key",
+    "ecies_ephemerals",
     "ecies_unwrap",
     "ecies_wrap",
     "ecqv_begin",

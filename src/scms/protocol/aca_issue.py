@@ -12,9 +12,11 @@
 | flags.cubk | | | cubk: encrypted to the requested key B itself, not signed (ACA certificate with usesCubk) |
 | neither | | | plain: unsecured |
 
-The ACA issues a piece of requests at a time: `randomize_piece` draws the random k (implicit) or c (explicit butterfly)
-of all of them ahead, adding their points together with one modular inversion (`ecqv_begin_many`,
-`explicit_randomize_many`), and hands each request's draw to `issue_certificate`; without one it draws its own.
+The ACA issues a piece of requests at a time: `randomize_piece` makes the random draws of all of them ahead (the k of
+ECQV or the c of an explicit butterfly key, their points added together with one modular inversion:
+`ecqv_begin_many`, `explicit_randomize_many`; the ECIES ephemeral key of each encrypted response and its ECDH:
+`ecies_ephemerals`, OpenSSL's calls one after another) and hands each request its `RequestDraws` for
+`issue_certificate`; without them it draws its own.
 
 The ACA puts in its own cracaId and crlSeries (the request's are placeholders) and, when linkageInfo is present,
 replaces the dummy linkage value by lv = plv1 ⊕ plv2 from the two LAs' encrypted pre-linkage values. The ACA
@@ -30,10 +32,12 @@ from dataclasses import dataclass, replace
 from scms import asn1
 from scms.crypto import (
     Curve,
+    EciesEphemeral,
     EcqvIssuance,
     ExplicitRandomization,
     HashedId3,
     SoftwareKey,
+    ecies_ephemerals,
     ecqv_begin_many,
     explicit_randomize_many,
     linkage_value,
@@ -52,12 +56,22 @@ from scms.protocol.aca_ra_response import sign_aca_ra_response
 from scms.protocol.encrypted_plv import decrypt_plv
 from scms.protocol.ra_aca_request import LinkageInfo, RaAcaCertRequest, VerifiedRaAcaRequest
 
-__all__ = ["AcaIssuer", "Randomization", "issue_certificate", "issue_pseudonym", "randomize_piece"]
+__all__ = ["AcaIssuer", "RequestDraws", "issue_certificate", "issue_pseudonym", "randomize_piece"]
 
 ACA_EE_RESPONSE_VERSION = 2
 
-Randomization = EcqvIssuance | ExplicitRandomization
-"""One request's random draw, made ahead for its piece: an ECQV issuance begun (implicit) or U = B + c·G."""
+
+@dataclass(frozen=True, repr=False)
+class RequestDraws:
+    """One request's random draws, made ahead with its piece: for the certificate key an ECQV issuance begun
+    (implicit) or c and U = B + c·G (explicit butterfly), for the encrypted response the ECIES ephemeral key drawn
+    for its recipient; None where the request needs none. Each is checked against the request that uses it."""
+
+    key: EcqvIssuance | ExplicitRandomization | None
+    response: EciesEphemeral | None
+
+    def __repr__(self) -> str:
+        return "RequestDraws([secure])"
 
 
 @dataclass(frozen=True)
@@ -72,11 +86,11 @@ class AcaIssuer:
     craca_id: HashedId3 | None = None
 
 
-def randomize_piece(requests: Sequence[VerifiedRaAcaRequest]) -> list[Randomization | None]:
-    """For each request of a piece its random draw (step 2), drawn together: an ECQV issuance begun for an implicit
-    request, c and U = B + c·G for an explicit butterfly one, None for a request that draws nothing (explicit,
-    not butterfly) or that step 2 refuses anyway (a butterfly cocoon key that is not a 256-bit point)."""
-    drawn: list[Randomization | None] = [None] * len(requests)
+def randomize_piece(requests: Sequence[VerifiedRaAcaRequest]) -> list[RequestDraws]:
+    """For each request of a piece its random draws, made together: the certificate key's (step 2) and the encrypted
+    response's (step 4). Nothing is drawn where a request needs nothing or will be refused anyway (a butterfly cocoon
+    key that is not a 256-bit point, a cubk response key ECIES cannot encrypt to)."""
+    keys: list[EcqvIssuance | ExplicitRandomization | None] = [None] * len(requests)
     groups: dict[tuple[bool, Curve], list[int]] = {}  # the points of one batched addition: one kind, one curve
     for index, verified in enumerate(requests):
         wanted = verified.request
@@ -85,17 +99,31 @@ def randomize_piece(requests: Sequence[VerifiedRaAcaRequest]) -> list[Randomizat
             groups.setdefault((implicit, wanted.request_key.curve), []).append(index)
     for (implicit, _), indices in groups.items():
         points = [requests[index].request.request_key for index in indices]
-        draws: Sequence[Randomization] = ecqv_begin_many(points) if implicit else explicit_randomize_many(points)
+        draws: Sequence[EcqvIssuance | ExplicitRandomization] = (
+            ecqv_begin_many(points) if implicit else explicit_randomize_many(points)
+        )
         for index, draw in zip(indices, draws, strict=True):
-            drawn[index] = draw
-    return drawn
+            keys[index] = draw
+    recipients = {index: key for index, verified in enumerate(requests)
+                  if (key := _response_recipient(verified.request)) is not None}
+    responses = dict(zip(recipients, ecies_ephemerals([key.point for key in recipients.values()]), strict=True))
+    return [RequestDraws(key, responses.get(index)) for index, key in enumerate(keys)]
+
+
+def _response_recipient(wanted: RaAcaCertRequest) -> PublicEncryptionKey | None:
+    if wanted.cubk:
+        try:
+            return _encryption_key(wanted)
+        except Ieee1609Error:
+            return None  # refused in step 4
+    return wanted.cert_enc_key
 
 
 def issue_certificate(
-    request: VerifiedRaAcaRequest, aca: AcaIssuer, now: Time32, drawn: Randomization | None = None
+    request: VerifiedRaAcaRequest, aca: AcaIssuer, now: Time32, drawn: RequestDraws | None = None
 ) -> bytes:
-    """ACA: issue the certificate `request` asks for at `now`; returns the COER `AcaRaCertResponseSpdu`. `drawn` is
-    the request's random draw made with its piece (`randomize_piece`); without it the draw is made here.
+    """ACA: issue the certificate `request` asks for at `now`; returns the COER `AcaRaCertResponseSpdu`. `drawn` are
+    the request's random draws made with its piece (`randomize_piece`); without them the draws are made here.
 
     Raises Ieee1609Error: 400-41 / 400-42 a pre-linkage value does not decrypt or parse, 400-32 both come from
     one LA or cubk is asked of an ACA certificate without usesCubk, 400-64 a key cannot serve its purpose, the lint
@@ -105,17 +133,18 @@ def issue_certificate(
     # 1. The ACA's own fields: cracaId, crlSeries and, for a pseudonym certificate, the real linkage value.
     template = _aca_fields(wanted, aca)
     # 2. Lint and issue: ECQV (implicit), U = B + c·G (explicit butterfly) or the requested key (explicit).
-    certificate, private_key_info = _issue(wanted, template, aca, drawn)
+    draws = drawn if drawn is not None else RequestDraws(None, None)
+    certificate, private_key_info = _issue(wanted, template, aca, draws.key)
     # 3. The AcaEeCertResponse for the EE, in an ScmsPdu.
     response = _aca_ee_response(certificate, private_key_info, now)
     # 4. The EE's SPDU in the form the request asks for: plain, private (encrypt, then sign) or cubk (encrypt).
-    ee_spdu = _ee_spdu(wanted, response, aca, now)
+    ee_spdu = _ee_spdu(wanted, response, aca, now, draws.response)
     # 5. The signed answer to the RA, naming the request by its hash.
     return sign_aca_ra_response(request.request_hash, wanted.response_kind, ee_spdu, aca.key, aca.certificate, now)
 
 
 def issue_pseudonym(
-    request: VerifiedRaAcaRequest, aca: AcaIssuer, now: Time32, drawn: Randomization | None = None
+    request: VerifiedRaAcaRequest, aca: AcaIssuer, now: Time32, drawn: RequestDraws | None = None
 ) -> bytes:
     """ACA: `issue_certificate` for a butterfly pseudonym request, which must carry linkageInfo and ask for a
     response the RA cannot read (certEncKey or cubk); 400-32 otherwise."""
@@ -146,7 +175,10 @@ def _linkage_value(linkage: LinkageInfo, keys: Mapping[int, SymmetricEncryptionK
 
 
 def _issue(
-    wanted: RaAcaCertRequest, template: CertificateTemplate, aca: AcaIssuer, drawn: Randomization | None
+    wanted: RaAcaCertRequest,
+    template: CertificateTemplate,
+    aca: AcaIssuer,
+    drawn: EcqvIssuance | ExplicitRandomization | None,
 ) -> tuple[Certificate, bytes | None]:
     profile = "pseudonym" if wanted.linkage is not None else "authorization"
     if wanted.cert_type is CertificateType.IMPLICIT:
@@ -180,15 +212,17 @@ def _aca_ee_response(certificate: Certificate, private_key_info: bytes | None, n
     return scms_pdu("aca-ee", "acaEeCertResponse", value)
 
 
-def _ee_spdu(wanted: RaAcaCertRequest, response: bytes, aca: AcaIssuer, now: Time32) -> bytes:
+def _ee_spdu(
+    wanted: RaAcaCertRequest, response: bytes, aca: AcaIssuer, now: Time32, drawn: EciesEphemeral | None
+) -> bytes:
     inner = unsecured(response)
     just_encoded = asn1.Encoded("Ieee1609Dot2Data", inner)  # encrypted without decoding it again
     if wanted.cubk:
         if not aca.certificate.uses_cubk:
             raise Ieee1609Error(ErrorCode.DISALLOWED_OTHER_FIELDS, f"{aca.certificate} does not answer with cubk")
-        return encrypt(just_encoded, [RekRecipient(_encryption_key(wanted))])
+        return encrypt(just_encoded, [RekRecipient(_encryption_key(wanted), drawn)])
     if wanted.cert_enc_key is not None:
-        encrypted = encrypt(just_encoded, [RekRecipient(wanted.cert_enc_key)])
+        encrypted = encrypt(just_encoded, [RekRecipient(wanted.cert_enc_key, drawn)])
         return sign_pdu(encrypted, aca.key, aca.certificate, now)  # Signed(Unsecured(Encrypted)), Annex A
     return inner
 

@@ -16,12 +16,13 @@ Receiver side: `RecipientPrivateKey` (a `KeyAgreement` with the id and P1 it ans
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from scms.crypto import (
     DecryptionFailed,
     EciesEncryptedKey,
+    EciesEphemeral,
     HashedId8,
     InvalidPoint,
     KeyAgreement,
@@ -59,11 +60,16 @@ PublicKeyKind = Literal["certRecipInfo", "signedDataRecipInfo", "rekRecipInfo"]
 
 
 def _ecies_info(
-    kind: PublicKeyKind, recipient_id: HashedId8, key: PublicEncryptionKey, p1: bytes, data_key: bytes
+    kind: PublicKeyKind,
+    recipient_id: HashedId8,
+    key: PublicEncryptionKey,
+    p1: bytes,
+    data_key: bytes,
+    drawn: EciesEphemeral | None = None,
 ) -> tuple[str, Any]:
     if key.symmetric_algorithm != "aes128Ccm":
         raise Ieee1609Error(ErrorCode.FAILED_PARSING, f"{kind}: the recipient key is for {key.symmetric_algorithm}")
-    wrapped = ecies_wrap(key.point, data_key, p1)
+    wrapped = ecies_wrap(key.point, data_key, p1, drawn=drawn)
     enc_key = {"v": point_to_coer(wrapped.v), "c": wrapped.c, "t": wrapped.t}
     return (kind, {"recipientId": bytes(recipient_id), "encKey": (ecies_alternative(key.curve), enc_key)})
 
@@ -103,12 +109,14 @@ class SignedDataRecipient:
 
 @dataclass(frozen=True)
 class RekRecipient:
-    """Encrypt to a bare public encryption key (e.g. a response encryption key of a certificate request)."""
+    """Encrypt to a bare public encryption key (e.g. a response encryption key of a certificate request); `drawn`:
+    the ECIES ephemeral key drawn ahead for it (`scms.crypto.ecies_ephemerals`, an ACA's piece of responses)."""
 
     key: PublicEncryptionKey
+    drawn: EciesEphemeral | None = field(default=None, compare=False, repr=False)
 
     def recipient_info(self, data_key: bytes) -> tuple[str, Any]:
-        return _ecies_info("rekRecipInfo", public_key_id(self.key), self.key, EMPTY_P1, data_key)
+        return _ecies_info("rekRecipInfo", public_key_id(self.key), self.key, EMPTY_P1, data_key, self.drawn)
 
 
 @dataclass(frozen=True)

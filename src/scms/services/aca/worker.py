@@ -27,7 +27,7 @@ from scms.deployment.layout import plv_key_purpose
 from scms.deployment.publication import home_trust
 from scms.dot2.errors import ErrorCode, Ieee1609Error
 from scms.dot2.time import Time32
-from scms.protocol.aca_issue import AcaIssuer, Randomization, issue_certificate, issue_pseudonym, randomize_piece
+from scms.protocol.aca_issue import AcaIssuer, RequestDraws, issue_certificate, issue_pseudonym, randomize_piece
 from scms.protocol.ra_aca_request import VerifiedRaAcaRequest, verify_ra_aca_request
 from scms.services.common import VerifiedChains
 
@@ -76,7 +76,7 @@ class AcaWorker:
         return tuple(request if isinstance(request, ErrorCode) else _refused_or(self._issue, request, now, next(draws))
                      for request in checked)
 
-    def _issue(self, verified: VerifiedRaAcaRequest, now: Time32, drawn: Randomization | None) -> bytes:
+    def _issue(self, verified: VerifiedRaAcaRequest, now: Time32, drawn: RequestDraws | None) -> bytes:
         if verified.request.linkage is not None:
             return issue_pseudonym(verified, self.pseudonyms, now, drawn)
         return issue_certificate(verified, self.identification, now, drawn)
