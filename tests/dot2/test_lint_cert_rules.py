@@ -206,6 +206,16 @@ def test_profile_findings_are_remembered_but_every_certificate_is_still_refused(
     _fails(too_long, pki.ica, "cert_validity_within_issuer", ErrorCode.DISALLOWED_VALIDITY_PERIOD)
     # The same profile under an issuer that may not issue: the issuer is part of what is remembered.
     _fails(pki.ee_template, pki.ee, "cert_issuer_can_issue", ErrorCode.DISALLOWED_OTHER_FIELDS)
+    # A remembered profile fault and a per-certificate fault: both found, in the order of the rules, each time.
+    both = replace(wrong, validity=too_long.validity)
+    for _ in range(2):
+        with pytest.raises(LintError) as err:
+            lint_certificate(both, pki.ica)
+        order = [rule.name for rule in CERTIFICATE_RULES]
+        assert [f.rule for f in err.value.findings] == sorted(
+            ["cert_validity_within_issuer", "cert_app_permissions_within_issuer"], key=order.index
+        )
+        assert err.value.error is ErrorCode.DISALLOWED_VALIDITY_PERIOD  # the first rule's code
 
 
 def test_profile_fields_are_template_fields() -> None:

@@ -64,6 +64,7 @@ PROFILE_FIELDS = (
 _PROFILE_RULES = frozenset(
     i for i, rule in enumerate(CERTIFICATE_RULES) if rule.reads is not None and rule.reads <= set(PROFILE_FIELDS)
 )
+_PER_CERTIFICATE_RULES = tuple(rule for i, rule in enumerate(CERTIFICATE_RULES) if i not in _PROFILE_RULES)
 _profile_of = attrgetter(*PROFILE_FIELDS)
 _MEMO_SIZE = 256
 _memo: dict[tuple[Any, ...], dict[int, list[Finding]]] = {}
@@ -112,24 +113,32 @@ def lint_certificate(tbs: CertificateTemplate | dict[str, Any], issuer: Certific
             value.pop("verifyKeyIndicator", None)  # the issuer puts its own reconstruction value in
     context = CertificateLintContext(template, value, issuer)
     remembered = _profile_findings(context)
-    findings = [
-        finding
-        for i, rule in enumerate(CERTIFICATE_RULES)
-        for finding in (remembered[i] if i in remembered else rule.run(context))
-    ]
+    if remembered:  # a profile rule found something: every finding, in the order of the rules
+        findings = [
+            finding
+            for i, rule in enumerate(CERTIFICATE_RULES)
+            for finding in (remembered.get(i, ()) if i in _PROFILE_RULES else rule.run(context))
+        ]
+    else:  # the profile passed, as for every certificate of a working issuer: the rules on what varies decide
+        findings = [finding for rule in _PER_CERTIFICATE_RULES for finding in rule.run(context)]
     return LintedTbs(LINTER_TOKEN, context, check_findings(findings))
 
 
 def _profile_findings(context: CertificateLintContext) -> dict[int, list[Finding]]:
-    """The findings of the profile rules (by index in CERTIFICATE_RULES), remembered per issuer and profile."""
+    """The findings of the profile rules that found something (by index in CERTIFICATE_RULES), remembered per
+    issuer and profile."""
     try:
         key = (context.issuer, _profile_of(context.template))
         remembered = _memo.get(key)
     except TypeError:  # a field value that cannot be hashed: nothing is remembered for it
-        return {i: CERTIFICATE_RULES[i].run(context) for i in _PROFILE_RULES}
+        return _run_profile_rules(context)
     if remembered is None:
-        remembered = {i: CERTIFICATE_RULES[i].run(context) for i in _PROFILE_RULES}
+        remembered = _run_profile_rules(context)
         if len(_memo) >= _MEMO_SIZE:
             _memo.clear()
         _memo[key] = remembered
     return remembered
+
+
+def _run_profile_rules(context: CertificateLintContext) -> dict[int, list[Finding]]:
+    return {i: findings for i in sorted(_PROFILE_RULES) if (findings := CERTIFICATE_RULES[i].run(context))}
