@@ -31,9 +31,16 @@ flow each costs more, the C calls too: perf puts ~56% of the flow's CPU time in 
 OpenSSL's EC code): conversions the primitive list leaves out, ~40 µs for one certificate alone (k and k·G out of
 OpenSSL in one call and d_CA for r = e·k + d_CA, ~6 µs each; the point addition P_U = B + k·G in Python, ~20 µs,
 18 of them the modular inverse, ~4 µs in a piece that shares one inverse; the ephemeral public key V as a point,
-~7 µs); the nine COER encodings, ~25 µs with the generated encoders; lint, ~12 µs (the profile rules remembered per
-issuer and profile); the rest is object glue spread over ~100 small steps (a glue-free throwaway of the same
-work for one certificate alone, not the product, cost ~335 µs where the flow cost ~400).
+~7 µs); the nine COER encodings, ~25-35 µs with the generated encoders; lint, ~9.5 µs (the profile rules
+remembered per issuer and profile); the rest is object glue spread over ~100 small steps (a glue-free throwaway of
+the same work for one certificate alone, not the product, cost ~335 µs where the flow cost ~400).
+
+In a piece (CPU time, November 2026, shared 2-core machine): ~405 µs one alone (3.0x) -> ~335 µs (2.48-2.52x in
+three runs): the shared inverse and OpenSSL's EC calls of the piece made one after another (k·G, and the ECIES
+v·G + ECDH, `ecies_ephemerals`), which then cost ~20 µs less each than interleaved with the Python work of each
+message. Python code in the flow runs 1.5-3x slower than alone (lint ~9.5 µs alone, ~29 µs in the flow). The
+largest single step left is reading d_CA out of OpenSSL for r = e·k + d_CA: ~12 µs per certificate in the flow
+(`cryptography` has no cheaper way; not cached in Python, by design of `scms.crypto._scalar`).
 """
 
 from __future__ import annotations
