@@ -52,7 +52,7 @@ class EciesEphemeral:
         self._shared: bytes | None = shared
 
     def _take(self, recipient: Point) -> bytes:
-        if recipient != self.recipient:
+        if recipient is not self.recipient and recipient != self.recipient:
             raise ValueError("this ECIES ephemeral key was drawn for another recipient")
         shared, self._shared = self._shared, None
         if shared is None:

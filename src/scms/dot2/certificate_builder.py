@@ -141,7 +141,7 @@ def issue_implicit(
         raise ValueError("the request point is not on the issuer's curve")
     if issuance is None:
         issuance = ecqv_begin(request_point)
-    elif issuance.request_point != request_point:
+    elif issuance.request_point is not request_point and issuance.request_point != request_point:
         raise ValueError("the ECQV issuance was begun for another request point")
     tbs = linted.tbs
     tbs["verifyKeyIndicator"] = ("reconstructionValue", point_to_coer(issuance.reconstruction_point))
