@@ -14,8 +14,8 @@ The rows (unified butterfly, one cocoon key B per certificate):
 - "... in a piece of 64": the ACA's worker answers 64 requests at a time (`[aca] chunk`): the random draws of the
   piece are made together (`ecqv_begin_many` / `explicit_randomize_many` of 64 cocoon keys: 64 k and k·G from
   OpenSSL, the 64 additions with one modular inversion; `ecies_ephemerals`: 64 v, V and ECDH x(v·B) one after
-  another), then each certificate as above with its draws; the row is the piece's time / 64. This is the row the
-  goal is about.
+  another), then each certificate as above with its draws, the ACA's scalar d_CA read out of OpenSSL once for the
+  piece (`ecqv_issuing`); the row is the piece's time / 64. This is the row the goal is about.
 - "issue_pseudonym, ...": the product's whole answer to one verified `RaAcaCertRequestSpdu` (`issue_pseudonym`;
   in a piece after `randomize_piece`, as `scms.services.aca.worker` does): the work above plus decrypting the two
   pre-linkage values (AES-CCM), the linkage value, and the signed `AcaRaCertResponseSpdu` to the RA (one more
@@ -38,9 +38,9 @@ the same work for one certificate alone, not the product, cost ~335 µs where th
 In a piece (CPU time, November 2026, shared 2-core machine): ~405 µs one alone (3.0x) -> ~335 µs (2.48-2.52x in
 three runs): the shared inverse and OpenSSL's EC calls of the piece made one after another (k·G, and the ECIES
 v·G + ECDH, `ecies_ephemerals`), which then cost ~20 µs less each than interleaved with the Python work of each
-message. Python code in the flow runs 1.5-3x slower than alone (lint ~9.5 µs alone, ~29 µs in the flow). The
-largest single step left is reading d_CA out of OpenSSL for r = e·k + d_CA: ~12 µs per certificate in the flow
-(`cryptography` has no cheaper way; not cached in Python, by design of `scms.crypto._scalar`).
+message. Python code in the flow runs 1.5-3x slower than alone (lint ~9.5 µs alone, ~29 µs in the flow). Reading
+d_CA out of OpenSSL for r = e·k + d_CA cost ~12 µs per certificate in the flow (`cryptography` has no cheaper way);
+since `ecqv_issuing` it is read once per piece (fewer copies of the scalar in freed memory, too: `scms.crypto._scalar`).
 """
 
 from __future__ import annotations
@@ -72,6 +72,7 @@ from scms.crypto import (
     cocoon_public_key,
     ecies_ephemerals,
     ecqv_begin_many,
+    ecqv_issuing,
     explicit_randomize_many,
     response_encryption_public_key,
 )
@@ -196,7 +197,8 @@ def _issue_piece(aca: _Aca, cocoons: list[Point], i: int, explicit: bool) -> lis
     responses = ecies_ephemerals([response_encryption_public_key(ButterflyVariant.UNIFIED, b, i, j)
                                   for j, b in enumerate(cocoons)])
     pieces = enumerate(zip(cocoons, draws, responses, strict=True))
-    return [_issue(aca, b, i, j, explicit, drawn, response) for j, (b, drawn, response) in pieces]
+    with ecqv_issuing(aca.key):  # the ACA's scalar read once for the piece, as the worker does
+        return [_issue(aca, b, i, j, explicit, drawn, response) for j, (b, drawn, response) in pieces]
 
 
 def _verified_requests() -> tuple[AcaIssuer, list[VerifiedRaAcaRequest]]:
@@ -285,7 +287,9 @@ def run() -> list[tuple[str, float]]:
     now = bench_issue.NOW
 
     def answer_piece() -> list[bytes]:
-        return [issue_pseudonym(r, issuer, now, d) for r, d in zip(requests, randomize_piece(requests), strict=True)]
+        draws = randomize_piece(requests)
+        with ecqv_issuing(issuer.key):
+            return [issue_pseudonym(r, issuer, now, d) for r, d in zip(requests, draws, strict=True)]
 
     rows += [
         ("ACA: issue_pseudonym, implicit, one alone", per_op_micros(lambda: issue_pseudonym(requests[0], issuer, now))),

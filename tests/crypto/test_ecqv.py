@@ -17,6 +17,7 @@ from scms.crypto import (
     ecqv_e,
     ecqv_e_from_issuer_hash,
     ecqv_finish,
+    ecqv_issuing,
     ecqv_private_key,
     ecqv_public_key,
     sha256,
@@ -123,3 +124,57 @@ def test_a_wrong_r_or_e_fails_the_reconstruction_check() -> None:
 def test_issuance_repr_hides_k() -> None:
     issuance = ecqv_begin(SoftwareKey.generate().public_point)
     assert repr(issuance) == f"EcqvIssuance({issuance.reconstruction_point!r}, [secure])"
+
+
+class _CountingKey:
+    """A `cryptography` private key that counts how often its scalar is read out."""
+
+    def __init__(self, key: object) -> None:
+        self._key = key
+        self.read_outs = 0
+
+    def private_numbers(self) -> object:
+        self.read_outs += 1
+        return self._key.private_numbers()  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._key, name)
+
+
+def _finished_piece(ca_key: SoftwareKey, size: int) -> list[tuple[SoftwareKey, int, bytes, EcqvIssuance]]:
+    request_keys = [SoftwareKey.generate() for _ in range(size)]
+    done = []
+    for request_key, issuance in zip(request_keys, ecqv_begin_many([k.public_point for k in request_keys]),
+                                     strict=True):
+        e = ecqv_e(b"tbs " + issuance.reconstruction_point.encode(), ISSUER_CERTIFICATE)
+        done.append((request_key, e, ecqv_finish(issuance, e, ca_key), issuance))
+    return done
+
+
+def test_a_piece_issuing_reads_the_ca_scalar_once_and_forgets_it() -> None:
+    real = SoftwareKey.generate()
+    counting = _CountingKey(real._key)
+    ca_key = SoftwareKey(counting, Curve.P256)  # type: ignore[arg-type]
+    with ecqv_issuing(ca_key):
+        piece = _finished_piece(ca_key, 5)
+        assert counting.read_outs == 1
+    assert _scalar._HELD == {}
+    for request_key, e, r, issuance in piece:  # every r is right: each EE gets its certificate's key
+        ecqv_private_key(request_key, e, r, issuance.reconstruction_point, real.public_point)
+    _finished_piece(ca_key, 2)  # outside a piece: read at each finish again
+    assert counting.read_outs == 3
+
+
+def test_nested_pieces_share_the_read_out_and_an_error_drops_it() -> None:
+    counting = _CountingKey(SoftwareKey.generate()._key)
+    ca_key = SoftwareKey(counting, Curve.P256)  # type: ignore[arg-type]
+    other = SoftwareKey.generate()
+    with ecqv_issuing(ca_key):
+        with ecqv_issuing(ca_key), ecqv_issuing(other):
+            assert set(_scalar._HELD) == {id(ca_key), id(other)}
+        assert set(_scalar._HELD) == {id(ca_key)}  # the outer piece still holds it
+        _finished_piece(ca_key, 2)
+    assert counting.read_outs == 1
+    with pytest.raises(RuntimeError), ecqv_issuing(ca_key):
+        raise RuntimeError("a piece that fails")
+    assert _scalar._HELD == {}

@@ -35,6 +35,7 @@ from scms.crypto.ecqv import (
     ecqv_e,
     ecqv_e_from_issuer_hash,
     ecqv_finish,
+    ecqv_issuing,
     ecqv_private_key,
     ecqv_public_key,
 )
@@ -91,6 +92,7 @@ __all__ = [
     "ecqv_e",
     "ecqv_e_from_issuer_hash",
     "ecqv_finish",
+    "ecqv_issuing",
     "ecqv_private_key",
     "ecqv_public_key",
     "encrypted_index",

@@ -7,6 +7,10 @@ e·k + d_CA (ECQV issuance) and e·k_U + r (ECQV reconstruction, 1609.2 §5.3.2)
 The ECQV randomiser k is drawn by OpenSSL and read out once, with k·G, when it is drawn (one `private_numbers`
 call instead of a public-key export now and a scalar export at the end: it is a single-use secret that is read
 out for e·k + d_CA anyway, within the same issuance).
+The CA's scalar d_CA is read out for each r = e·k + d_CA, or once for a whole piece of issuances inside
+`holding(ca_key)` (the ACA's worker holds it while it answers one piece, ~25 ms): a Python integer cannot be wiped,
+so each read-out leaves a copy in freed memory; one read per piece leaves fewer copies than one per certificate, and
+the held value is dropped when the last holder leaves (it is never stored anywhere else).
 
 Honest limits: these sums and products use Python integers, which are NOT constant-time (their running time
 depends on the operands' lengths, and intermediate values live in memory that cannot be wiped). No constant-time
@@ -18,7 +22,9 @@ ECDH) goes through OpenSSL, which is constant-time. Results are handed straight 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
@@ -27,9 +33,38 @@ from scms.crypto.errors import InvalidKey
 from scms.crypto.keys import SoftwareKey
 from scms.crypto.points import Point, _trusted, add_pairwise
 
+_HELD: dict[int, tuple[SoftwareKey, int, int]] = {}
+"""id(key) -> (the key, its scalar, how many holders): the scalars read once by `holding` (the key kept, so that
+its id cannot be reused while it is held)."""
+_HELD_LOCK = threading.Lock()
+
 
 def _scalar(key: SoftwareKey) -> int:
+    held = _HELD.get(id(key))
+    if held is not None and held[0] is key:
+        return held[1]
     return key._key.private_numbers().private_value
+
+
+@contextmanager
+def holding(key: SoftwareKey) -> Iterator[None]:
+    """Within it, `key`'s scalar is read out of OpenSSL once (here) instead of at each use; dropped at the end of the
+    last (nested or concurrent) holder."""
+    with _HELD_LOCK:
+        held = _HELD.get(id(key))
+        if held is None:
+            _HELD[id(key)] = (key, key._key.private_numbers().private_value, 1)
+        else:
+            _HELD[id(key)] = (key, held[1], held[2] + 1)
+        held = None
+    try:
+        yield
+    finally:
+        with _HELD_LOCK:
+            held = _HELD.pop(id(key))
+            if held[2] > 1:
+                _HELD[id(key)] = (key, held[1], held[2] - 1)
+            held = None
 
 
 def _key(curve: Curve, d: int) -> SoftwareKey:

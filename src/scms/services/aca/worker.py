@@ -6,9 +6,9 @@ its certificate, the keys shared with the LAs and the trust from the deployment 
 so no key material is pickled or sent through a pipe. A piece of requests at a time: each verified
 (`verify_ra_aca_request`; the RA's chain verified once, then answered from `scms.services.common.VerifiedChains`),
 the random draws of the verified ones made together (`randomize_piece`: one modular inversion for the piece's
-point additions), then each issued with its draw by `issue_pseudonym` (butterfly requests: linkageInfo and an
-encrypted answer required) or `issue_certificate` (identification / application certificates); a refusal is the
-request's 1609.2.1 code, the others go on.
+point additions), then each issued with its draw (the ACA's scalar read out once for the piece, `ecqv_issuing`)
+by `issue_pseudonym` (butterfly requests: linkageInfo and an encrypted answer required) or `issue_certificate`
+(identification / application certificates); a refusal is the request's 1609.2.1 code, the others go on.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
+from scms.crypto import ecqv_issuing
 from scms.deployment import Deployment, load_deployment
 from scms.deployment.inventory import load_inventory
 from scms.deployment.layout import plv_key_purpose
@@ -73,8 +74,10 @@ class AcaWorker:
         checked = [_refused_or(verify_ra_aca_request, spdu, now, check_ra=self.ra_certificates.check)
                    for spdu in spdus]
         draws = iter(randomize_piece([request for request in checked if not isinstance(request, ErrorCode)]))
-        return tuple(request if isinstance(request, ErrorCode) else _refused_or(self._issue, request, now, next(draws))
-                     for request in checked)
+        # The ACA's scalar read out of OpenSSL once for the piece's r = e·k + d_CA, not once per certificate.
+        with ecqv_issuing(self.pseudonyms.key), ecqv_issuing(self.identification.key):
+            return tuple(request if isinstance(request, ErrorCode)
+                         else _refused_or(self._issue, request, now, next(draws)) for request in checked)
 
     def _issue(self, verified: VerifiedRaAcaRequest, now: Time32, drawn: RequestDraws | None) -> bytes:
         if verified.request.linkage is not None:
