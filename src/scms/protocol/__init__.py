@@ -12,7 +12,7 @@ clock (time is an argument). One module per message family; the most used names 
 """
 
 from scms.protocol.aca_ee_response import AuthorizationCertificate, read_authorization_response, response_form
-from scms.protocol.aca_issue import AcaIssuer, issue_certificate, issue_pseudonym
+from scms.protocol.aca_issue import AcaIssuer, RequestDraws, issue_certificate, issue_pseudonym, randomize_piece
 from scms.protocol.aca_ra_response import AcaRaResponse, open_aca_ra_response, sign_aca_ra_response
 from scms.protocol.butterfly_params import ButterflyKeys, ButterflyParams, NonButterflyKeys
 from scms.protocol.ccf import Ccf, VerifiedCcf, build_ccf, ccf_file_name, parse_ccf, verify_ccf
@@ -154,6 +154,7 @@ __all__ = [
     "RaAcaBatch",
     "RaAcaCertRequest",
     "RaReceiver",
+    "RequestDraws",
     "RequestKeys",
     "RequestSecrets",
     "Role",
@@ -211,6 +212,7 @@ __all__ = [
     "parse_download_filename",
     "parse_enrollment_request",
     "parse_info_status",
+    "randomize_piece",
     "read_authorization_response",
     "read_batch_zip",
     "read_cert_ack",
