@@ -1,6 +1,7 @@
-"""The ECA's enrollment record on SQLite and PostgreSQL: enrol (rate limits, issue and store in one transaction,
-nothing stored on failure, the same request again, a row an older version left accepted), concurrent writers
-(threads), and the migrated schema."""
+"""The ECA's enrollment record on SQLite and PostgreSQL: enrol (rate limits, issue before the write transaction and
+store in it, nothing stored on failure, the same request again, a row an older version left accepted), another
+writer between the read and the transaction (the same request stored: its answer; the limits reached: refused),
+concurrent writers (threads), and the migrated schema."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from scms.dot2.errors import Ieee1609Error
 from scms.dot2.time import Time32
 from scms.services.common import migrate_to_head
 from scms.services.eca import RATE_WINDOW, Enrollment, EnrollmentStore, RateLimits
+from scms.services.eca.store import Issue
 from scms.services.eca.tables import ECA_METADATA, enrollments
 
 T = Time32(700_000_000)
@@ -49,16 +51,17 @@ def test_the_migrated_schema_is_the_table_definitions(store: EnrollmentStore) ->
 class Signer:
     """A stand-in for the issuer: counts what it issues, each time another certificate and response."""
 
-    def __init__(self, fails: bool = False) -> None:
+    def __init__(self, fails: bool = False, label: bytes = b"response") -> None:
         self.issued: list[Enrollment] = []
         self.fails = fails
+        self.label = label
 
     def __call__(self, enrollment: Enrollment) -> tuple[HashedId8, bytes]:
         if self.fails:
             raise RuntimeError("the signer went away")
         self.issued.append(enrollment)
         number = len(self.issued)
-        return HashedId8(bytes([number]) * 8), b"response-%d" % number
+        return HashedId8(bytes([number]) * 8), b"%s-%d" % (self.label, number)
 
 
 def test_enrol_then_the_same_request_again(store: EnrollmentStore) -> None:
@@ -117,16 +120,58 @@ def test_eca_min_wait_between_generation_times(store: EnrollmentStore) -> None:
     store.enrol(enrollment(generated=T + 60), limits, T, Signer())
 
 
+def racing(store: EnrollmentStore, other: Enrollment, signer: Signer) -> Issue:
+    """`signer`, during whose work another writer (a thread, on a connection of its own) stores `other` through
+    `enrol`, to its commit: what another worker process may do between `enrol`'s read and its transaction."""
+    def issue(enrollment: Enrollment) -> tuple[HashedId8, bytes]:
+        writer = threading.Thread(target=EnrollmentStore(store.engine).enrol,
+                                  args=(other, RateLimits(max_reqs=10, min_wait=0), T, Signer(label=b"rival")))
+        writer.start()
+        writer.join(timeout=60)  # a guard, not a measure: it would wait for a lock held while signing
+        assert not writer.is_alive() and store.find(other.request_digest) is not None
+        return signer(enrollment)
+    return issue
+
+
+def test_the_same_request_stored_meanwhile_is_the_answer(store: EnrollmentStore) -> None:
+    """Another writer stores the same request bytes while `enrol` signs them: the answer is what it stored, and
+    this signature is dropped (not stored, not returned)."""
+    first = enrollment()
+    ours = Signer()
+    answered = store.enrol(first, LIMITS, T, racing(store, first, ours))
+    stored = store.find(first.request_digest)
+    assert len(ours.issued) == 1 and stored is not None and stored.response is not None
+    assert answered == stored and answered.response == b"rival-1"  # the other writer's, not ours
+    assert store.enrol(first, LIMITS, T, ours) == stored and len(ours.issued) == 1
+
+
+@pytest.mark.parametrize(("limits", "code"), [
+    (RateLimits(max_reqs=1, min_wait=0), "400-71"), (RateLimits(max_reqs=10, min_wait=60), "400-73"),
+])
+def test_the_limits_are_checked_again_in_the_transaction(store: EnrollmentStore, limits: RateLimits,
+                                                         code: str) -> None:
+    """Another request of the device stored while `enrol` signs (both passed the read's check) takes its place in
+    eca-maxReqs or is within eca-minWait of it: refused in the transaction, nothing stored of it."""
+    first, other = enrollment(), enrollment(generated=T - 10)
+    ours = Signer()
+    with pytest.raises(Ieee1609Error) as error:
+        store.enrol(first, limits, T, racing(store, other, ours))
+    assert error.value.header_value == code and len(ours.issued) == 1
+    assert store.find(first.request_digest) is None and store.find(other.request_digest) is not None
+
+
 def test_concurrent_requests_of_one_device_respect_eca_max_reqs(store: EnrollmentStore) -> None:
-    """Ten different requests of one device at once with eca-maxReqs 3: exactly three are issued (and signed)."""
+    """Ten different requests of one device at once with eca-maxReqs 3: exactly three are issued and stored (more
+    may be signed before the write transaction; those signatures are dropped)."""
     outcomes: list[str] = []
+    issued: list[Enrollment] = []
     barrier = threading.Barrier(10)
     signer = Signer()
 
     def accept(offset: int) -> None:
         barrier.wait()
         try:
-            store.enrol(enrollment(generated=T + offset), LIMITS, T, signer)
+            issued.append(store.enrol(enrollment(generated=T + offset), LIMITS, T, signer))
             outcomes.append("issued")
         except Ieee1609Error as error:
             outcomes.append(error.header_value)
@@ -136,11 +181,13 @@ def test_concurrent_requests_of_one_device_respect_eca_max_reqs(store: Enrollmen
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(outcomes) == ["400-71"] * 7 + ["issued"] * 3 and len(signer.issued) == 3
+    assert sorted(outcomes) == ["400-71"] * 7 + ["issued"] * 3 and len(signer.issued) >= 3
+    assert all(store.find(each.request_digest) == each for each in issued)
 
 
-def test_concurrent_copies_of_one_request_are_issued_once(store: EnrollmentStore) -> None:
-    """Six attempts of the same request at once: one signs and stores, and every attempt gets that one back."""
+def test_concurrent_copies_of_one_request_are_answered_once(store: EnrollmentStore) -> None:
+    """Six attempts of the same request at once: each may sign before the write transaction, one stores, and every
+    attempt gets that one back."""
     first = enrollment()
     signer = Signer()
     results: list[Enrollment] = []
@@ -156,5 +203,6 @@ def test_concurrent_copies_of_one_request_are_issued_once(store: EnrollmentStore
     for thread in threads:
         thread.join()
     stored = store.find(first.request_digest)
-    assert stored is not None and stored.response == b"response-1" and len(signer.issued) == 1
+    assert stored is not None and 1 <= len(signer.issued) <= 6
+    assert stored.response in {b"response-%d" % number for number in range(1, len(signer.issued) + 1)}
     assert results == [stored] * 6

@@ -1,17 +1,21 @@
 """The ECA's record of enrollment requests (issue exactly once; DESIGN "Habits", style rule 10).
 
-    enrol(enrollment, limits, now, issue)  one write transaction: the stored enrollment of these request bytes, if
-                                 any (issued; or accepted by an older version that did not finish: issued now);
-                                 else the rate limits, `issue` (lint and sign) and the insert of the request with
-                                 its plan, certificate and response
+    enrol(enrollment, limits, now, issue)  the stored enrollment of these request bytes, if any (issued; or accepted
+                                 by an older version that did not finish: issued now); else the rate limits, `issue`
+                                 (lint and sign) outside any transaction, and in one write transaction the limits
+                                 again and the insert of the request with its plan, certificate and response
     find(digest)                 the stored enrollment of these request bytes, if any
     require_issued_to(cert, id)  400-62 unless we issued that enrollment certificate to that device
 
-`enrol` serialises the requests of one device (SQLite: `BEGIN IMMEDIATE`; PostgreSQL: a transaction-scoped
-advisory lock on the canonical id), so eca-maxReqs and eca-minWait hold under concurrent requests, and signs under
-that lock, so the same request is never signed twice. The request and its response are committed together before
-the ECA answers (the answer is the acknowledgement; docs/api-services.md "Runtime notes"). The statements are built
-once and run on the driver's cursor (`DriverStatement`; an enrollment costs two: the device's rows summarised, the
+`enrol` serialises the writes of one device (SQLite: `BEGIN IMMEDIATE`; PostgreSQL: a transaction-scoped advisory
+lock on the canonical id) and checks eca-maxReqs and eca-minWait again under that lock, so they hold under
+concurrent requests. It signs before that transaction, after a read without a lock: the write lock (on SQLite the
+whole database's, which the other worker processes queue for) is held for two statements, not for the ~0.6 ms of
+lint and signatures. A request stored by another writer between the read and the transaction is answered with what
+that writer stored, and our signature is dropped: it never left the ECA, so each request still has one certificate
+that was answered. The request and its response are committed together before the ECA answers (the answer is the
+acknowledgement; docs/api-services.md "Runtime notes"). The statements are built once and run on the driver's cursor
+(`DriverStatement`; a new enrollment costs three: the device's rows summarised before and under the lock, the
 insert). Times are Time32 arguments; nothing here reads a clock.
 """
 
@@ -92,8 +96,8 @@ def _enrollment(row: Sequence[Any]) -> Enrollment:
     )
 
 
-# Every enrollment runs `_DEVICE` and `_INSERT`: on the driver's cursor (`DriverStatement`: SQLAlchemy's execution
-# costs more than the statements).
+# Every new enrollment runs `_DEVICE` twice (before and under the lock) and `_INSERT`: on the driver's cursor
+# (`DriverStatement`: SQLAlchemy's execution costs more than the statements).
 _FIND = DriverStatement(select(*_COLUMNS).where(enrollments.c.request_digest == bindparam("digest")))
 _DEVICE = DriverStatement(
     select(
@@ -136,23 +140,42 @@ class EnrollmentStore:
                                 f"{certificate} is not an enrollment certificate of this device")
 
     def enrol(self, enrollment: Enrollment, limits: RateLimits, now: Time32, issue: Issue) -> Enrollment:
-        """The issued enrollment of `enrollment`'s request bytes: the stored one if they came before (a retry is not
-        rate-limited), else, unless the device is over its limits (400-71, 400-73), `issue`d now and stored with
-        the request, in one transaction. Nothing is stored if `issue` or the limits refuse."""
+        """The issued enrollment of `enrollment`'s request bytes (1609.2.1 clause 6.3.4.2, the ECA's record of it):
+        the stored one if they came before (a retry is not rate-limited), else, unless the device is over its limits
+        (400-71, 400-73), `issue`d now and stored with the request. Nothing is stored if `issue` or the limits
+        refuse.
+
+        1. Without the write lock, one read: the stored enrollment of these bytes, answered as it is; else the
+           limits, so an over-limit device costs no signature.
+        2. `issue` outside any transaction (the lock's holders would wait for the signatures otherwise).
+        3. One write transaction, under the device's lock: the device's rows again. These bytes stored meanwhile
+           (another worker or thread won the race): the stored enrollment is the answer, and the certificate and
+           response of step 2 are dropped (never sent, never stored: the EE gets one answer per request). Else the
+           limits with the fresh counts (a concurrent request of the device may have taken the last place), and the
+           insert, committed before the answer.
+        """
+        generated = int(enrollment.generation_time)
+        device = {"digest": enrollment.request_digest, "window_start": generated - RATE_WINDOW,
+                  "canonical_id": enrollment.canonical_id}
+        with pooled_read(self.engine) as pooled:
+            stored_id, recent, last = _summary(pooled, device)
+            stored = None if stored_id is None else _find(pooled, enrollment.request_digest)
+        if stored is not None and stored.response is not None:
+            return stored
+        signed: tuple[HashedId8, bytes] | None = None
+        if stored is None:  # an accepted row of an older version is issued from its stored plan, under the lock
+            _check_limits(generated, recent, last, limits)
+            signed = issue(enrollment)
         try:
             with begin_write(self.engine) as connection:
                 _lock_device(connection, enrollment.canonical_id)
-                generated = int(enrollment.generation_time)
-                summary = _DEVICE.first(connection, {
-                    "digest": enrollment.request_digest, "window_start": generated - RATE_WINDOW,
-                    "canonical_id": enrollment.canonical_id,
-                })
-                assert summary is not None  # an aggregate without GROUP BY has one row
-                stored_id, recent, last = summary
+                stored_id, recent, last = _summary(connection, device)
                 if stored_id is not None:
                     return _issued(connection, _find(connection, enrollment.request_digest), issue, now)
                 _check_limits(generated, recent, last, limits)
-                certificate, response = issue(enrollment)
+                # `signed` is None only after the read found an older version's accepted row, which is found again
+                # here (rows are not deleted); should it not be, the request is signed under the lock, as before.
+                certificate, response = issue(enrollment) if signed is None else signed
                 _INSERT.run(connection, {
                     "request_digest": enrollment.request_digest, "request_hash": bytes(enrollment.request_hash),
                     "canonical_id": enrollment.canonical_id, "device_type": enrollment.device_type,
@@ -186,6 +209,15 @@ def _issued(connection: Connection, stored: Enrollment | None, issue: Issue, now
     if finished is None or finished.response is None:
         raise RuntimeError("an accepted enrollment changed under the device lock")
     return finished
+
+
+def _summary(connection: Connection | PooledConnection, device: dict[str, Any]) -> tuple[int | None, int, int | None]:
+    """`_DEVICE`'s row: the id of the row of these request bytes (None: not stored), the device's requests in the
+    window, its latest generationTime (None: no request yet)."""
+    summary = _DEVICE.first(connection, device)
+    assert summary is not None  # an aggregate without GROUP BY has one row
+    stored_id, recent, last = summary
+    return stored_id, recent, last
 
 
 def _find(connection: Connection | PooledConnection, digest: bytes) -> Enrollment | None:
