@@ -35,12 +35,13 @@ OpenSSL in one call and d_CA for r = e·k + d_CA, ~6 µs each; the point additio
 remembered per issuer and profile); the rest is object glue spread over ~100 small steps (a glue-free throwaway of
 the same work for one certificate alone, not the product, cost ~335 µs where the flow cost ~400).
 
-In a piece (CPU time, November 2026, shared 2-core machine): ~405 µs one alone (3.0x) -> ~335 µs (2.48-2.52x in
-three runs): the shared inverse and OpenSSL's EC calls of the piece made one after another (k·G, and the ECIES
-v·G + ECDH, `ecies_ephemerals`), which then cost ~20 µs less each than interleaved with the Python work of each
-message. Python code in the flow runs 1.5-3x slower than alone (lint ~9.5 µs alone, ~29 µs in the flow). Reading
-d_CA out of OpenSSL for r = e·k + d_CA cost ~12 µs per certificate in the flow (`cryptography` has no cheaper way);
-since `ecqv_issuing` it is read once per piece (fewer copies of the scalar in freed memory, too: `scms.crypto._scalar`).
+In a piece (CPU time, November 2026, quiet 2-core machine): ~410 µs one alone (3.0x) -> 325-342 µs (2.40-2.50x in
+four runs, with d_CA read once per piece): the shared inverse and OpenSSL's EC calls of the piece made one after
+another (k·G, and the ECIES v·G + ECDH, `ecies_ephemerals`), which then cost ~20 µs less each than interleaved
+with the Python work of each message. Python code in the flow runs 1.5-3x slower than alone (lint ~9.5 µs alone,
+~29 µs in the flow). Reading d_CA out of OpenSSL for r = e·k + d_CA cost ~12 µs per certificate in the flow
+(`cryptography` has no cheaper way); since `ecqv_issuing` it is read once per piece (fewer copies of the scalar in
+freed memory, too: `scms.crypto._scalar`).
 """
 
 from __future__ import annotations
