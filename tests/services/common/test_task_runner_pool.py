@@ -23,6 +23,7 @@ from scms.services.common import (
     create_database_engine,
     create_runner,
     migrate_to_head,
+    warm_every_process,
 )
 from scms.services.common.cpu_pool import ProcessPool
 
@@ -123,3 +124,35 @@ async def test_a_step_that_always_kills_its_process_fails_after_the_bound_and_th
         await asyncio.to_thread(pool.shutdown)
     with pytest.raises(ValueError, match="1 worker or more"):
         ProcessPool(0, logger=LOG)
+
+
+def _record_pid(path: str) -> None:
+    """A loading function: its process id appended to `path`."""
+    with open(path, "a") as file:
+        file.write(f"{os.getpid()}\n")
+
+
+@pytest.mark.anyio
+async def test_the_warm_up_loads_every_process_even_when_one_is_busy(store: JobStore, tmp_path: Path) -> None:
+    """One process is busy for a second when the warm-up starts: the free one must not take both loading tasks
+    (it waits at the barrier until the busy one, free again, took the other)."""
+    loaded = tmp_path / "loaded"
+
+    async def warm(_job: Job, context: JobContext) -> str:
+        busy = asyncio.ensure_future(context.run_cpu(time.sleep, 1.0))    # submitted first: a process takes it
+        result = await warm_every_process(context, 2, _record_pid, str(loaded))
+        await busy
+        return result
+
+    runner = create_runner(RunnerSettings(cpu_workers=2, poll_interval_s=0.05), store, {"demo.work": warm},
+                           logger=LOG)
+    await runner.start()
+    try:
+        [job_id] = add(store, ["warm up"])
+        runner.wake()
+        [job] = await settled(store, [job_id], timeout=60)
+    finally:
+        await runner.stop()
+    assert (job.state, job.result) == (JobState.SUCCEEDED, "2 processes ready")
+    pids = loaded.read_text().split()
+    assert len(pids) == 2 and len(set(pids)) == 2 and str(os.getpid()) not in pids

@@ -22,7 +22,7 @@ from scms.protocol.ra_aca_batch import AcaRaBatch, RaAcaBatch
 from scms.services.aca.service import AcaService
 from scms.services.aca.store import RequestState, StoredRequest
 from scms.services.aca.worker import answer_requests, warm_up
-from scms.services.common import Job, JobContext, JobState
+from scms.services.common import Job, JobContext, JobState, warm_every_process
 
 __all__ = ["JobFailed", "answer_batch", "issue_job", "warm_up_job"]
 
@@ -97,15 +97,9 @@ async def _until_one_ends(service: AcaService, jobs: set[int], deadline: float) 
 async def warm_up_job(service: AcaService, job: Job, context: JobContext) -> str:
     """The job of kind `aca.warm-up`, enqueued when the service starts: load the issuing side in every process of
     the pool (a cold process spends seconds importing, compiling the ASN.1 modules and loading the deployment), so
-    that the first batch does not wait for it. A task per process at a time; again until each process answered."""
-    wanted = service.settings.runner.cpu_workers
-    root, now = str(service.settings.deployment_root), int(service.now())
-    ready: set[int] = set()
-    for _ in range(4):
-        ready.update(await asyncio.gather(*(context.run_cpu(warm_up, root, now) for _ in range(wanted))))
-        if len(ready) >= wanted:
-            break
-    return f"{len(ready)} processes ready"
+    that the first batch does not wait for it (`scms.services.common.warm_every_process`)."""
+    return await warm_every_process(context, service.settings.runner.cpu_workers, warm_up,
+                                    str(service.settings.deployment_root), int(service.now()))
 
 
 async def issue_job(service: AcaService, job: Job, context: JobContext) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from functools import partial
 
@@ -18,7 +17,7 @@ from sqlalchemy import Engine
 from scms.dot2.time import Time32
 from scms.services.aca.settings import AcaSettings
 from scms.services.aca.store import RequestStore
-from scms.services.common import Job, JobContext, JobStore, begin_write, create_runner, enqueue
+from scms.services.common import Job, JobContext, JobStore, create_runner, enqueue_warm_up
 from scms.services.common.tasks import Clock
 
 __all__ = ["WARM_UP_KIND", "AcaService", "Progress"]
@@ -71,12 +70,8 @@ class AcaService:
         self.progress = Progress()                 # its events belong to the event loop the service runs in
         await self.runner.start()
         if self.settings.runner.cpu_workers:
-            await asyncio.to_thread(self._enqueue_warm_up)
+            await asyncio.to_thread(enqueue_warm_up, self.store.engine, WARM_UP_KIND, self.clock())
             self.runner.wake()
-
-    def _enqueue_warm_up(self) -> None:
-        with begin_write(self.store.engine) as connection:
-            enqueue(connection, WARM_UP_KIND, f"warm-up {secrets.token_hex(8)}", now=self.clock(), max_attempts=1)
 
     async def stop(self) -> None:
         await self.runner.stop()

@@ -13,9 +13,7 @@ by `issue_pseudonym` (butterfly requests: linkageInfo and an encrypted answer re
 
 from __future__ import annotations
 
-import os
 import threading
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,9 +118,6 @@ def answer_requests(deployment_root: str, spdus: Sequence[bytes], now: int) -> t
     return worker_for(deployment_root, Time32(now)).answer(spdus, Time32(now))
 
 
-def warm_up(deployment_root: str, now: int) -> int:
-    """Load this process's worker (the pool's warm-up); the process id, so the caller sees which processes are
-    ready. It holds its process a moment, so that tasks given at once land in different processes."""
+def warm_up(deployment_root: str, now: int) -> None:
+    """Load this process's worker (the pool's warm-up, `scms.services.common.warm_every_process`)."""
     worker_for(deployment_root, Time32(now))
-    time.sleep(0.05)
-    return os.getpid()

@@ -6,7 +6,8 @@
 - Storage: `create_database_engine` (SQLite or PostgreSQL), `begin_write`, `migrate_to_head` (Alembic, per
   component).
 - Jobs: `enqueue`, `JobStore` (compare-and-set claims, leases, bounded retries), `JobRunner` / `create_runner`
-  (the in-process runner of the embedded default).
+  (the in-process runner of the embedded default); `enqueue_warm_up`, `warm_every_process` (a component's CPU
+  pool loaded before the first job needs it).
 - Between components: `PeerClient` (timeouts, retries on connection errors, `PeerError`); `InProcessTransport`
   (a peer's app in this process, called without the httpx client's request building).
 - Own JSON routes: `bearer_guard` (a bearer token compared in constant time; 401, fails closed).
@@ -25,6 +26,7 @@ from scms.services.common.health import ReadinessCheck, database_check, migratio
 from scms.services.common.http_app import Lifecycle, create_component_app
 from scms.services.common.in_process import InProcessTransport
 from scms.services.common.migrations import migrate_to_head, pending_chains, require_head
+from scms.services.common.pool_warm_up import enqueue_warm_up, warm_every_process
 from scms.services.common.settings import (
     AppSettings,
     DatabaseSettings,
@@ -72,6 +74,7 @@ __all__ = [
     "create_runner",
     "database_check",
     "enqueue",
+    "enqueue_warm_up",
     "migrate_to_head",
     "migrations_check",
     "mount_components",
@@ -80,4 +83,5 @@ __all__ = [
     "require_head",
     "require_verified",
     "serve",
+    "warm_every_process",
 ]

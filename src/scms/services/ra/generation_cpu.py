@@ -5,7 +5,9 @@ every argument and result is plain data (bytes, ints, frozen dataclasses); no ke
   or the one request of a non-butterfly certificate) signed by the RA (`sign_ra_aca_request`), all with one
   generationTime (the ACA must not be able to group a device's requests by their time);
 * `open_answers`: each `AcaRaCertResponseSpdu` verified (`open_aca_ra_response`: ACA signature, an ACA certificate
-  whose chain reaches a root of the home CTL, verified once per certificate and process).
+  whose chain reaches a root of the home CTL, verified once per certificate and process);
+* `warm_up`: the loading alone, run in every process when the service starts (`ra.warm-up`,
+  `scms.services.common.warm_every_process`), so that the first request's steps do not wait for a cold process.
 
 A worker process loads what it needs once, from the deployment directory: the RA's certificate and signing key
 (mode checked, key checked against the certificate), the ACA certificates and the trust of the home CTL.
@@ -36,7 +38,7 @@ from scms.protocol.ra_aca_request import LinkageInfo, RaAcaCertRequest, sign_ra_
 from scms.protocol.security_mgmt_ssp import Role, certificate_role
 from scms.services.common import VerifiedChains
 
-__all__ = ["SigningWork", "open_answers", "sign_requests"]
+__all__ = ["SigningWork", "open_answers", "sign_requests", "warm_up"]
 
 ItemRow = tuple[int, int, int, bytes | None, bytes | None]
 """(item id, i, j, encrypted PLV of LA1, of LA2)."""
@@ -134,3 +136,8 @@ def open_answers(directory: str, answers: Sequence[bytes], now: int) -> list[tup
             opened.append((bytes(answer.request_hash), answer.ee_spdu))
     return opened
 
+
+
+def warm_up(directory: str, now: int) -> None:
+    """Load this process's worker and the trust its ACA chains are verified against (the pool's warm-up)."""
+    _worker(directory).aca_chains(Time32(now))

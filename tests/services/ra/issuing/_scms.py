@@ -102,7 +102,7 @@ class Scms:
 
 
 def build_scms(deployment: Deployment, database_url: str, clock: FakeClock, *,
-               generation: GenerationSettings = GENERATION,
+               generation: GenerationSettings = GENERATION, ra_runner: RunnerSettings = THREADS,
                transports: Mapping[str, httpx.AsyncBaseTransport] | None = None) -> Scms:
     """`transports` replace the RA's way to some peers (la1, la2, aca; e.g. to watch or break it); a replacement
     with an `app` attribute still None gets the peer's app."""
@@ -116,7 +116,7 @@ def build_scms(deployment: Deployment, database_url: str, clock: FakeClock, *,
             transport.app = apps[name]  # type: ignore[attr-defined]
         peers[name] = transport
     peers["eca"] = to_eca
-    ra = create_ra_app(deployment, clock=clock, database_url=database_url, runner=THREADS, generation=generation,
+    ra = create_ra_app(deployment, clock=clock, database_url=database_url, runner=ra_runner, generation=generation,
                        transports=peers)
     eca = create_eca_app(deployment, transport_to_ra=httpx.ASGITransport(app=ra.internal), clock=clock,
                          database_url=own_database(database_url, "eca"))
