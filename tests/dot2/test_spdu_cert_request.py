@@ -10,7 +10,7 @@ import pytest
 
 from scms import asn1
 from scms.crypto import Curve, SoftwareKey, signing_digest, verify_digest
-from scms.dot2.curve_points import signature_from_coer, verification_key_to_coer
+from scms.dot2.curve_points import signature_from_coer, signature_to_coer, verification_key_to_coer
 from scms.dot2.errors import ErrorCode, Ieee1609Error
 from scms.dot2.spdu import (
     Ieee1609Dot2Data,
@@ -152,3 +152,59 @@ def test_request_signing_is_audited(caplog: pytest.LogCaptureFixture) -> None:
         ("spdu.sign.begin", "SignedCertificateRequest", "eeEcaCertRequest", "self"),
         ("spdu.sign.end", "SignedCertificateRequest", "eeEcaCertRequest", "self"),
     ]
+
+
+@pytest.mark.parametrize("as_encoded", [False, True])
+@pytest.mark.parametrize("form", ["self", "certificate"])
+def test_signed_request_is_the_encoding_of_its_value(eca: Holder, form: str, as_encoded: bool) -> None:
+    """The request is written around the tbsRequest bytes as they are: byte for byte the encoding of the
+    SignedCertificateRequest value holding the decoded tbsRequest (what decoding and encoding it again gave)."""
+    holder = make_explicit(issuer=eca)
+    key = holder.key if form == "certificate" else SoftwareKey.generate()
+    signer = SignerCertificate(holder.certificate) if form == "certificate" else SignerSelf()
+    tbs = _request_for(key)
+    data = sign_certificate_request(asn1.Encoded("ScmsPdu", tbs) if as_encoded else tbs, key=key, signer=signer)
+    opaque = Ieee1609Dot2Data.from_bytes(data).expect("signedCertificateRequest")
+    value = asn1.decode("SignedCertificateRequest", opaque)
+    assert value["tbsRequest"] == asn1.decode("ScmsPdu", tbs)
+    assert asn1.encode("SignedCertificateRequest", value) == opaque
+    assert data == asn1.encode("Ieee1609Dot2Data", {"protocolVersion": 3, "content": ("signedCertificateRequest",
+                                                                                        opaque)})
+    verified = verify_certificate_request(data, certificates=[eca.certificate])
+    assert verified.tbs_request == tbs
+    assert verified.scms_pdu() == asn1.decode("ScmsPdu", tbs)
+
+
+def test_encoded_tbs_request_must_be_an_scms_pdu() -> None:
+    key = SoftwareKey.generate()
+    with pytest.raises(ValueError, match="tbsRequest is an ScmsPdu"):
+        sign_certificate_request(asn1.Encoded("Certificate", _request_for(key)), key=key, signer=SignerSelf())
+
+
+def test_encoded_request_signing_is_audited(caplog: pytest.LogCaptureFixture) -> None:
+    """An `Encoded` tbsRequest is decoded only to name its content in the audit events."""
+    key = SoftwareKey.generate()
+    with caplog.at_level(logging.INFO, logger="scms.audit"):
+        sign_certificate_request(asn1.Encoded("ScmsPdu", _request_for(key)), key=key, signer=SignerSelf())
+    events = [record.audit for record in caplog.records if record.name == "scms.audit"]  # type: ignore[attr-defined]
+    assert [(e["event"], e["content"], e["signer"]) for e in events] == [
+        ("spdu.sign.begin", "eeEcaCertRequest", "self"),
+        ("spdu.sign.end", "eeEcaCertRequest", "self"),
+    ]
+
+
+def test_request_carrying_two_certificates(eca: Holder) -> None:
+    """A signer of several carried certificates (the first signs): tbsRequest is still cut out exactly."""
+    holder = make_explicit(issuer=eca)
+    tbs = _request_for(SoftwareKey.generate())
+    digest = signing_digest(Curve.P256, tbs, holder.certificate.canonical_bytes)
+    signature = holder.key.sign_digest(digest).to_x_only()
+    carried = [asn1.decode("Certificate", c.data) for c in (holder.certificate, eca.certificate)]
+    opaque = asn1.encode("SignedCertificateRequest", {
+        "hashAlgorithmId": "sha256", "tbsRequest": asn1.decode("ScmsPdu", tbs),
+        "signer": ("certificate", carried), "signature": signature_to_coer(signature),
+    })
+    data = asn1.encode("Ieee1609Dot2Data", {"protocolVersion": 3, "content": ("signedCertificateRequest", opaque)})
+    verified = verify_certificate_request(data)
+    assert verified.tbs_request == tbs
+    assert verified.signer.certificate == holder.certificate

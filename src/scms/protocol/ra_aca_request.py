@@ -28,6 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+from scms.asn1 import Encoded
 from scms.crypto import Curve, HashedId8, InvalidPoint, Point, Signer
 from scms.dot2.certificate import Certificate
 from scms.dot2.certificate_fields import CertificateId, CertificateType, LinkageData, PublicEncryptionKey
@@ -184,8 +185,8 @@ def sign_ra_aca_request(request: RaAcaCertRequest, key: Signer, certificate: Cer
         raise ValueError(f"{certificate} is not an RA certificate")
     if certificate.verification_key != key.public_point:
         raise ValueError(f"the signing key does not belong to {certificate}")
-    pdu = scms_pdu("aca-ra", "raAcaCertRequest", request.to_coer())
-    return sign_certificate_request(pdu, key=key, signer=SignerCertificate(certificate))
+    pdu = scms_pdu("aca-ra", "raAcaCertRequest", request.to_coer())  # just encoded: no need to decode it again
+    return sign_certificate_request(Encoded("ScmsPdu", pdu), key=key, signer=SignerCertificate(certificate))
 
 
 @dataclass(frozen=True)

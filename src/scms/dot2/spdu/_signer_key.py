@@ -3,11 +3,17 @@
 digest: the signer is one of the certificates the caller gives, by HashedId8. certificate: the first carried
 certificate is the signer. self: the caller supplies the key (e.g. the one a certificate request names). An
 implicit signer certificate needs its issuer among the given (or carried) certificates to reconstruct its key.
+
+A carried certificate becomes one `Certificate` view per distinct encoding, shared by every SPDU that carries the
+same bytes (`carried_certificate`): an RA signs each of its thousands of requests to the ACA with the same
+certificate, which is then decoded, hashed and read (key, permissions, role) once per process, not per request.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -18,10 +24,12 @@ from scms.dot2.curve_points import signature_from_coer
 from scms.dot2.errors import ErrorCode, Ieee1609Error
 from scms.dot2.time import Time32, Time64
 
-__all__ = ["ResolvedSigner", "hash_id_of", "resolve_signer"]
+__all__ = ["CARRIED_CERTIFICATES_KEPT", "ResolvedSigner", "carried_certificate", "hash_id_of", "resolve_signer"]
 
 # An implicit certificate issued by an implicit CA certificate is legal but rare; bound the recursion anyway.
 MAX_IMPLICIT_DEPTH = 4
+CARRIED_CERTIFICATES_KEPT = 256
+"""How many distinct carried certificates `carried_certificate` keeps (least recently used ones are dropped)."""
 
 
 def hash_id_of(curve: Curve) -> str:
@@ -79,9 +87,50 @@ def resolve_signer(
             raise Ieee1609Error(ErrorCode.FAILED_CHAIN_VERIFICATION, f"unknown signer digest {content.hex()}")
         return ResolvedSigner("digest", _key(found, certificates, 0), found)
     if form == "certificate" and content:
-        carried = [Certificate(encode("Certificate", cert), cert) for cert in content]
+        carried = [carried_certificate(cert) for cert in content]
         return ResolvedSigner("certificate", _key(carried[0], [*certificates, *carried[1:]], 0), carried[0])
     raise Ieee1609Error(ErrorCode.FAILED_PARSING, f"unusable signer identifier {form}")
+
+
+def carried_certificate(value: dict[str, Any]) -> Certificate:
+    """The view of a certificate carried in an SPDU, from its strictly decoded `value`: one shared view per
+    distinct certificate, whose `data` is exactly the encoding of `value`.
+
+    A view is found by the certificate's verifyKeyIndicator and taken only when its decoded value equals `value`:
+    strict decoding accepts one canonical encoding per value, so equal values are equal bytes, and another
+    certificate's bytes never get this view. A view is a pure function of its bytes, immutable but for what it
+    computes once (cached properties) and the signatures it saw verify (facts about these bytes); it holds
+    nothing secret. Certificates whose key indicator is not hashable (uncompressed points) are not kept.
+    """
+    key = _fingerprint(value)
+    if key is not None:
+        with _carried_lock:
+            known = _carried.get(key)
+            if known is not None:
+                _carried.move_to_end(key)
+        if known is not None and known.value == value:
+            return known
+    view = Certificate.from_bytes(encode("Certificate", value))  # its own value, shared with no SPDU
+    if key is not None:
+        with _carried_lock:
+            _carried[key] = view
+            _carried.move_to_end(key)
+            while len(_carried) > CARRIED_CERTIFICATES_KEPT:
+                _carried.popitem(last=False)
+    return view
+
+
+_carried: OrderedDict[Hashable, Certificate] = OrderedDict()
+_carried_lock = threading.Lock()
+
+
+def _fingerprint(value: dict[str, Any]) -> Hashable | None:
+    key = (value["type"], value["toBeSigned"]["verifyKeyIndicator"])
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
 
 
 def _key(cert: Certificate, pool: Sequence[Certificate], depth: int) -> Point:

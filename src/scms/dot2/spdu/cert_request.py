@@ -10,9 +10,10 @@ enrolment request).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, cast
 
+from scms.asn1 import Encoded
 from scms.crypto import InvalidPoint, Point, Signer, signing_digest
 from scms.dot2._codec import decode, encode
 from scms.dot2.certificate import Certificate
@@ -32,16 +33,30 @@ __all__ = [
 ]
 
 
-def sign_certificate_request(tbs_request: bytes, *, key: Signer, signer: SignerForm) -> bytes:
-    """COER `Ieee1609Dot2Data` (signedCertificateRequest) around `tbs_request`, the COER of an `ScmsPdu`."""
-    pdu = decode("ScmsPdu", tbs_request)
-    digest = signing_digest(key.curve, tbs_request, signer.signer_input)
-    content = pdu["content"][1][0]
-    what = {"type": "SignedCertificateRequest", "content": content}
-    signature = audited_signature(key, digest, lambda: {**what, "signer": str(signer)}).to_x_only()
+def sign_certificate_request(tbs_request: bytes | Encoded, *, key: Signer, signer: SignerForm) -> bytes:
+    """COER `Ieee1609Dot2Data` (signedCertificateRequest) around `tbs_request`, the COER of an `ScmsPdu`.
+
+    Bytes are decoded strictly first (400-42 when they are not one canonical ScmsPdu). A caller that has just
+    encoded the ScmsPdu passes `Encoded("ScmsPdu", data)` instead and vouches for it: it is not decoded again.
+    """
+    if isinstance(tbs_request, Encoded):
+        if tbs_request.type_name != "ScmsPdu":
+            raise ValueError(f"tbsRequest is an ScmsPdu, not {tbs_request.type_name}")
+        data = tbs_request.data
+        pdu: dict[str, Any] | None = None
+    else:
+        data = bytes(tbs_request)
+        pdu = decode("ScmsPdu", data)
+
+    def what() -> dict[str, object]:  # only when the signature is audited
+        content = (pdu if pdu is not None else decode("ScmsPdu", data))["content"][1][0]
+        return {"type": "SignedCertificateRequest", "content": content, "signer": str(signer)}
+
+    digest = signing_digest(key.curve, data, signer.signer_input)
+    signature = audited_signature(key, digest, what).to_x_only()
     request = {
         "hashAlgorithmId": hash_id_of(key.curve),
-        "tbsRequest": pdu,
+        "tbsRequest": Encoded("ScmsPdu", data),  # decoded strictly above, or vouched for: written as it is
         "signer": signer.to_coer(),
         "signature": signature_to_coer(signature),
     }
@@ -58,9 +73,14 @@ class VerifiedCertificateRequest:
     tbs_request: bytes
     """COER of the ScmsPdu that was signed."""
     signer: ResolvedSigner
+    tbs_value: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    """The strict decoding of `tbs_request` when the verifier has it (`scms_pdu` then does not decode again)."""
 
     def scms_pdu(self) -> dict[str, Any]:
-        """The decoded `ScmsPdu` (e.g. `content = ("eca-ee", ("eeEcaCertRequest", {...}))`)."""
+        """The decoded `ScmsPdu` (e.g. `content = ("eca-ee", ("eeEcaCertRequest", {...}))`); read it, do not
+        change it."""
+        if self.tbs_value is not None:
+            return self.tbs_value
         return cast(dict[str, Any], decode("ScmsPdu", self.tbs_request))
 
 
@@ -85,20 +105,24 @@ def verify_decoded_certificate_request(
     """`verify_certificate_request` for a caller that has decoded `data` already (to read what it needs to find
     the key, e.g. an enrollment request's canonicalId): `opaque` is its signedCertificateRequest content and
     `request` the `SignedCertificateRequest` that the strict decoding of `opaque` gave."""
-    tbs_request = _tbs_request_bytes(opaque, request)
     if request["signer"][0] == "self" and public_key is None:
         public_key = requested_verification_key(request["tbsRequest"])
     signer = resolve_signer(request["signer"], certificates, public_key)
+    tbs_request = _tbs_request_bytes(opaque, request, signer)
     signer.verify(request["hashAlgorithmId"], tbs_request, request["signature"])
-    return VerifiedCertificateRequest(bytes(data), tbs_request, signer)
+    return VerifiedCertificateRequest(bytes(data), tbs_request, signer, request["tbsRequest"])
 
 
-def _tbs_request_bytes(opaque: bytes, request: dict[str, Any]) -> bytes:
+def _tbs_request_bytes(opaque: bytes, request: dict[str, Any], signer: ResolvedSigner) -> bytes:
     """The COER of tbsRequest (what the signature covers), cut out of `opaque` rather than encoded again: the
     strict decoding took `opaque` only as the one canonical encoding of `request`, a SEQUENCE without preamble
     whose hashAlgorithmId comes before tbsRequest and signer and signature after it."""
     head = len(encode("HashAlgorithm", request["hashAlgorithmId"]))
-    tail = len(encode("SignerIdentifier", request["signer"])) + len(encode("Signature", request["signature"]))
+    identifier = request["signer"]
+    if identifier[0] == "certificate" and len(identifier[1]) == 1 and signer.certificate is not None:
+        # The one carried certificate's view holds exactly its encoding: no need to encode it again.
+        identifier = ("certificate", [Encoded("Certificate", signer.certificate.data)])
+    tail = len(encode("SignerIdentifier", identifier)) + len(encode("Signature", request["signature"]))
     return bytes(opaque[head : len(opaque) - tail])
 
 
