@@ -25,6 +25,7 @@ from scms.dot2.spdu import (
     unsecured,
     verify_signed,
 )
+from scms.dot2.spdu.signed import read_signed_parts
 from scms.dot2.time import Time32, Time64
 from vectors import VECTORS_DIR, read_bytes
 
@@ -225,10 +226,12 @@ def test_every_r_form_verifies(signer: Holder, form: RForm) -> None:
     assert Ieee1609Dot2Data.from_bytes(other).canonical_bytes == data
 
 
-def test_header_key_sent_uncompressed_is_hashed_compressed(signer: Holder) -> None:
-    """6.1.2: headerInfo.encryptionKey is canonicalized (compressed) before the signature is checked."""
+@pytest.mark.parametrize("form", ["digest", "certificate"])
+def test_header_key_sent_uncompressed_is_hashed_compressed(signer: Holder, form: str) -> None:
+    """6.1.2: headerInfo.encryptionKey is canonicalized (compressed) before the signature is checked; also when the
+    signer certificate is given and the SPDU read around it (the tbsData received is then not what was signed)."""
     point = SoftwareKey.generate().public_point
-    data = _signed(signer, "digest", HeaderInfo(psid=35, encryption_key=PublicEncryptionKey(point)))
+    data = _signed(signer, form, HeaderInfo(psid=35, encryption_key=PublicEncryptionKey(point)))
 
     def uncompress(signed: dict[str, Any]) -> None:
         key = signed["tbsData"]["headerInfo"]["encryptionKey"][1]
@@ -236,7 +239,55 @@ def test_header_key_sent_uncompressed_is_hashed_compressed(signer: Holder) -> No
 
     other = _reencode(data, uncompress)
     assert len(other) == len(data) + 32
+    assert (read_signed_parts(other, [signer.certificate]) is None) is (form == "digest")
     assert verify_signed(other, certificates=[signer.certificate]).header.encryption_key == PublicEncryptionKey(point)
+
+
+# --- a signer certificate given as well: read around its bytes ------------------------------------------------------
+
+
+def test_a_given_signer_is_read_around_and_is_the_given_object(signer: Holder, ca: Holder) -> None:
+    data = _signed(signer, "certificate")
+    parts = read_signed_parts(data, [ca.certificate, signer.certificate])
+    assert parts is not None and parts.signer is signer.certificate
+    assert parts.content == _value(data)["content"][1]  # what the decoding of the whole gives
+    assert parts.tbs_data == asn1.encode("ToBeSignedData", parts.content["tbsData"]) and parts.tbs_data in data
+    verified = verify_signed(data, certificates=[ca.certificate, signer.certificate])
+    assert verified.signer.certificate is signer.certificate and verified.signer.form == "certificate"
+    decoded = verify_signed(data)  # the carried certificate decoded: the same answer
+    assert (verified.header, verified.payload, verified.signer) == (decoded.header, decoded.payload, decoded.signer)
+
+
+def test_only_one_given_carried_certificate_is_read_around(signer: Holder, ca: Holder) -> None:
+    data = _signed(signer, "certificate")
+    assert read_signed_parts(data, [ca.certificate]) is None  # not given
+    assert read_signed_parts(_signed(signer, "digest"), [signer.certificate]) is None
+    key = SoftwareKey.generate()
+    assert read_signed_parts(sign_data(unsecured(PAYLOAD), header=HeaderInfo(psid=35), key=key,
+                                       signer=SignerSelf()), [signer.certificate]) is None
+    assert read_signed_parts(unsecured(PAYLOAD), [signer.certificate]) is None
+    for broken in (data + b"\x00", data[:-1]):  # nothing may follow the signature, nor may it end early
+        assert read_signed_parts(broken, [signer.certificate]) is None
+        with pytest.raises(Ieee1609Error) as info:
+            verify_signed(broken, certificates=[signer.certificate])
+        assert _code(info) is ErrorCode.FAILED_PARSING
+
+
+def test_the_layout_read_around_is_what_the_codec_writes(signer: Holder) -> None:
+    """Ieee1609Dot2Data signedData starts 03 81; a SignerIdentifier of one certificate is 81 01 01 + it."""
+    assert _signed(signer, "certificate").startswith(bytes.fromhex("0381"))
+    one = asn1.encode("SignerIdentifier", ("certificate", [signer.certificate.value]))
+    assert one == bytes.fromhex("810101") + signer.certificate.data
+
+
+def test_a_given_implicit_signer_needs_its_issuer_given(ca: Holder, implicit_signer: Holder) -> None:
+    data = _signed(implicit_signer, "certificate")
+    verified = verify_signed(data, certificates=[implicit_signer.certificate, ca.certificate])
+    assert verified.signer.certificate is implicit_signer.certificate
+    assert verified.signer.key == implicit_signer.key.public_point
+    with pytest.raises(Ieee1609Error, match="implicit and its issuer is not given") as info:
+        verify_signed(data, certificates=[implicit_signer.certificate])
+    assert _code(info) is ErrorCode.FAILED_CHAIN_VERIFICATION
 
 
 # --- failures ------------------------------------------------------------------------------------------------------

@@ -65,6 +65,11 @@ def _signed_samples() -> dict[str, tuple[bytes, tuple[Certificate, ...]]]:
             sign_data(inner, header=header, key=implicit.key, signer=SignerCertificate(implicit.certificate)),
             (ca.certificate,),
         ),
+        # The signer given as well: read around its bytes (`read_signed_parts`), not decoded.
+        "certificate-explicit-given": (
+            sign_data(inner, header=header, key=explicit.key, signer=SignerCertificate(explicit.certificate)),
+            (ca.certificate, explicit.certificate),
+        ),
     }
 
 
@@ -85,7 +90,7 @@ def _assert_rejected_or_equivalent(original: bytes, mutated: bytes, verify: obje
     assert Ieee1609Dot2Data.from_bytes(mutated).canonical_bytes == Ieee1609Dot2Data.from_bytes(original).raw
 
 
-@pytest.mark.parametrize("name", ["digest-explicit", "certificate-implicit"])
+@pytest.mark.parametrize("name", ["digest-explicit", "certificate-implicit", "certificate-explicit-given"])
 @settings(max_examples=250, deadline=None)
 @given(position=st.integers(min_value=0, max_value=10_000), value=st.integers(min_value=0, max_value=255))
 def test_changed_byte_in_signed_data(name: str, position: int, value: int) -> None:
@@ -136,9 +141,10 @@ def test_changed_byte_in_encrypted_data(position: int, value: int) -> None:
     assert plaintext == inner
 
 
-def test_each_byte_of_a_signed_spdu_once() -> None:
+@pytest.mark.parametrize("name", ["digest-explicit", "certificate-explicit-given"])
+def test_each_byte_of_a_signed_spdu_once(name: str) -> None:
     """Exhaustive over positions (each byte xor 0x01), so no position is left to chance."""
-    data, certificates = _signed_samples()["digest-explicit"]
+    data, certificates = _signed_samples()[name]
     for position in range(len(data)):
         mutated = _mutate(data, position, data[position] ^ 0x01)
         with pytest.raises(Ieee1609Error) as info:

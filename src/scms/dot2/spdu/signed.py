@@ -5,6 +5,10 @@ ECDSA over `H(H(COER tbsData) || H(COER signer certificate or b"" for self))` wi
 Verification accepts every r form, finds the signer key (a given certificate by digest, the certificate carried in
 the SPDU, or a caller-supplied key for `self`) and, on request, checks the signer certificate's permissions and
 validity. It does not validate the certificate chain: combine with the certificate chain verifier for that.
+
+A signer carried as one certificate that the caller also gives (an RA verifying its ACA's thousands of answers) is
+recognised by its bytes (`read_signed_parts`): the SPDU is then decoded around it, and the given certificate object,
+whose key, hash and permissions are worked out once, is the signer.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from scms.asn1 import Encoded
+from scms.asn1 import CodecError, Encoded, decode_prefix
 from scms.crypto import CryptoError, HashAlgorithm, Point, Signer, signing_digest_from_signer_hash
 from scms.dot2._codec import encode
 from scms.dot2.certificate import Certificate
@@ -27,7 +31,15 @@ from scms.dot2.spdu.header import HeaderInfo
 from scms.dot2.spdu.signer import SignerForm, SignerSelf
 from scms.dot2.time import Time32, Time64
 
-__all__ = ["VerifiedSignedData", "sign_data", "verify_signed"]
+__all__ = ["SignedParts", "VerifiedSignedData", "read_signed_parts", "sign_data", "verify_signed"]
+
+_SIGNED_DATA = b"\x03\x81"
+"""COER of an `Ieee1609Dot2Data` before its SignedData: protocolVersion 3, then the tag of the content's root
+alternative 1 (signedData). The SEQUENCE has no optional field and no extension marker, hence no preamble."""
+
+_ONE_CERTIFICATE = b"\x81\x01\x01"
+"""COER of a `SignerIdentifier` before its one certificate: the tag of alternative 1 (certificate), then the
+quantity of the SEQUENCE OF: length 1, value 1."""
 
 
 def sign_data(
@@ -91,11 +103,60 @@ class VerifiedSignedData:
         return None if inner is None else encode("Ieee1609Dot2Data", inner)
 
     def unsecured_payload(self) -> bytes:
-        """The octets of the inner unsecuredData (400-42 if the signed data holds anything else)."""
-        inner = self.data
+        """The octets of the inner unsecuredData (400-42 if the signed data holds anything else); read from the
+        decoded payload, which holds them as received."""
+        inner = self.payload.get("data")
         if inner is None:
             raise Ieee1609Error(ErrorCode.FAILED_PARSING, "the signed payload is an external data hash")
-        return Ieee1609Dot2Data.from_bytes(inner).unsecured_payload()
+        kind, content = inner["content"]
+        if kind != "unsecuredData":
+            raise Ieee1609Error(ErrorCode.FAILED_PARSING, f"expected unsecuredData content, got {kind}")
+        return bytes(content)
+
+
+@dataclass(frozen=True)
+class SignedParts:
+    """A signedData read around a known signer certificate (`read_signed_parts`)."""
+
+    content: dict[str, Any]
+    """The SignedData value, equal to what the strict decoding of the whole SPDU gives."""
+    tbs_data: bytes
+    """The tbsData octets exactly as received."""
+    signer: Certificate
+    """The given certificate whose bytes the SPDU carries as its one signer certificate."""
+
+
+def read_signed_parts(data: bytes, signers: Sequence[Certificate]) -> SignedParts | None:
+    """Strictly decode the signedData `data` when its signer is one carried certificate whose bytes are exactly
+    those of one of `signers`; None for anything else (then decode the whole, which also reports every defect).
+
+    COER lays the components of SignedData end to end with nothing around them, so decoding each at its place,
+    with the certificate bytes recognised (already strictly decoded in the given certificate) and no byte after
+    the signature, accepts exactly what the decoding of the whole accepts, with the same value. It saves decoding
+    a certificate per SPDU and gives the signer as the given object, whose derived values are computed once.
+    """
+    data = bytes(data)
+    if not data.startswith(_SIGNED_DATA):
+        return None
+    try:
+        hash_id, used = decode_prefix("HashAlgorithm", data[2:])
+        at = 2 + used
+        tbs, used = decode_prefix("ToBeSignedData", data[at:])
+        tbs_data = data[at : at + used]
+        at += used
+        if not data.startswith(_ONE_CERTIFICATE, at):
+            return None
+        at += len(_ONE_CERTIFICATE)
+        signer = next((c for c in signers if data.startswith(c.data, at)), None)
+        if signer is None:
+            return None
+        signature, used = decode_prefix("Signature", data[at + len(signer.data) :])
+    except CodecError:
+        return None
+    if at + len(signer.data) + used != len(data):
+        return None
+    content = {"hashId": hash_id, "tbsData": tbs, "signer": ("certificate", [signer.value]), "signature": signature}
+    return SignedParts(content, bytes(tbs_data), signer)
 
 
 def verify_signed(
@@ -113,10 +174,17 @@ def verify_signed(
     certificate must list the header psid in its appPermissions and be valid at generationTime (if present) and at
     `now` (if given); a generationTime after `now` is 400-50.
     """
-    signed = Ieee1609Dot2Data.from_bytes(data).expect("signedData")
-    header = _header(signed["tbsData"]["headerInfo"])
-    signer = resolve_signer(signed["signer"], certificates, public_key)
-    _check_signature(signed, signer)
+    parts = read_signed_parts(data, certificates) if certificates else None
+    if parts is None:
+        signed = Ieee1609Dot2Data.from_bytes(data).expect("signedData")
+        header = _header(signed["tbsData"]["headerInfo"])
+        signer = resolve_signer(signed["signer"], certificates, public_key)
+        _check_signature(signed, signer)
+    else:
+        signed = parts.content
+        header = _header(signed["tbsData"]["headerInfo"])
+        signer = _given_signer(parts.signer, certificates)
+        _check_signature(signed, signer, parts.tbs_data)
     if now is not None and header.generation_time is not None and header.generation_time > _micros(now):
         raise Ieee1609Error(ErrorCode.GENERATION_TIME_IN_FUTURE, f"generationTime {int(header.generation_time)}")
     if check_permissions and signer.certificate is not None:
@@ -134,9 +202,18 @@ def _header(value: dict[str, Any]) -> HeaderInfo:
         raise Ieee1609Error(ErrorCode.FAILED_PARSING, f"headerInfo: {exc}") from None
 
 
-def _check_signature(signed: dict[str, Any], signer: ResolvedSigner) -> None:
-    # 6.1.2: what was signed is the canonical tbsData, whatever point forms travelled.
-    data_input = encode("ToBeSignedData", canonical_tbs_data(signed["tbsData"]))
+def _given_signer(certificate: Certificate, certificates: Sequence[Certificate]) -> ResolvedSigner:
+    """The signer carried as `certificate`, one of `certificates`: its key found as for a digest naming it."""
+    named = resolve_signer(("digest", certificate.hashed_id8()), certificates, None)
+    return ResolvedSigner("certificate", named.key, certificate)
+
+
+def _check_signature(signed: dict[str, Any], signer: ResolvedSigner, tbs_data: bytes | None = None) -> None:
+    # 6.1.2: what was signed is the canonical tbsData, whatever point forms travelled; `tbs_data`, the octets
+    # received (the strict COER of the value), are that when the canonical form changes nothing.
+    tbs = signed["tbsData"]
+    canonical = canonical_tbs_data(tbs)
+    data_input = tbs_data if tbs_data is not None and canonical == tbs else encode("ToBeSignedData", canonical)
     signer.verify(signed["hashId"], data_input, signed["signature"])
 
 
