@@ -109,7 +109,10 @@ def _round_trip(
             with pytest.raises(ValueError, match="another"):
                 issue_pseudonym(verified, pki.issuer(cubk=cubk), NOW, wrong)
     response = issue_pseudonym(verified, pki.issuer(cubk=cubk), NOW, drawn)
-    return spdu, response, open_aca_ra_response(response, NOW, check_aca=pki.check)
+    opened = open_aca_ra_response(response, NOW, check_aca=pki.check)
+    aca = pki.issuer(cubk=cubk).certificate  # given, as the RA does: its bytes are recognised, the EE's SPDU cut out
+    assert open_aca_ra_response(response, NOW, check_aca=pki.check, certificates=[pki.ra.cert, aca]) == opened
+    return spdu, response, opened
 
 
 def _expected_lv(chains: tuple[LinkageChain, LinkageChain], i: int, j: int) -> bytes:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from scms.asn1 import Encoded
 from scms.crypto import Signer
@@ -37,6 +38,13 @@ def sign_pdu(payload: bytes, key: Signer, certificate: Certificate, now: Time32)
         raise ValueError(f"{certificate} is not valid at {int(now)}")
     inner = Encoded("Ieee1609Dot2Data", unsecured(payload))  # our own encoding: signed without decoding it again
     return sign_data(inner, header=_HEADER, key=key, signer=SignerCertificate(certificate))
+
+
+@lru_cache(maxsize=64)
+def _role(certificate: Certificate) -> Role | None:
+    """`certificate_role`, remembered for the few certificates that sign most SPDUs (an RA opens thousands of
+    answers signed by one ACA certificate); a certificate whose SSP does not decode raises each time."""
+    return certificate_role(certificate)
 
 
 @dataclass(frozen=True)
@@ -67,7 +75,7 @@ def verify_pdu(
     signer = signed.signer.certificate
     if signed.signer.form != "certificate" or signer is None:
         raise Ieee1609Error(ErrorCode.FAILED_PARSING, f"signer {signed.signer.form}: one certificate is required")
-    if certificate_role(signer) is not role:
+    if _role(signer) is not role:
         raise Ieee1609Error(ErrorCode.FAILED_CHAIN_VERIFICATION, f"{signer} is not an {role.value.upper()} certificate")
     if expected is not None and signer != expected:
         raise Ieee1609Error(ErrorCode.FAILED_CHAIN_VERIFICATION, f"signed by {signer}, expected {expected}")
