@@ -14,7 +14,13 @@ import pytest
 from scms import asn1
 from scms.crypto import ButterflyVariant, Curve, SoftwareKey, ecqv_e, ecqv_private_key
 from scms.dot2.certificate import Certificate
-from scms.dot2.certificate_fields import CertificateId, CertificateType, PublicEncryptionKey, ValidityPeriod
+from scms.dot2.certificate_fields import (
+    CertificateId,
+    CertificateType,
+    LinkageData,
+    PublicEncryptionKey,
+    ValidityPeriod,
+)
 from scms.dot2.chain import verify_chain
 from scms.dot2.errors import ErrorCode, Ieee1609Error
 from scms.dot2.permissions import PsidGroupPermissions, PsidSspRange
@@ -122,6 +128,20 @@ def test_the_signer_must_be_an_ra_certificate(pki: AcaPki) -> None:
         sign_ra_aca_request(_request(pki), pki.aca.key, pki.aca.cert)
     with pytest.raises(ValueError, match="does not belong"):
         sign_ra_aca_request(_request(pki), pki.aca.key, pki.ra.cert)
+
+
+def test_the_request_carries_a_dummy_linkage_value_and_the_request_key(pki: AcaPki) -> None:
+    """Whatever linkage value or key the template holds, the RA writes the dummy value and the request key."""
+    request = _request(pki)
+    assert request.template.id.linkage is not None
+    real_id = CertificateId.linkage_data(LinkageData(request.template.id.linkage.i_cert, bytes(range(9))))
+    written = request.to_coer()
+    assert written["tbsCert"]["id"] == ("linkageData", {"iCert": I_CERT, "linkage-value": bytes(9)})
+    for template in (replace(request.template, id=real_id),
+                     replace(request.template, verification_key=SoftwareKey.generate().public_point)):
+        assert replace(request, template=template).to_coer() == written
+    verified = _verify(pki, sign_ra_aca_request(replace(request, template=template), pki.ra.key, pki.ra.cert))
+    assert verified.request == request
 
 
 def test_generation_time_in_the_future(pki: AcaPki) -> None:

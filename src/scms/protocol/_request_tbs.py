@@ -80,21 +80,22 @@ def request_tbs_value(template: CertificateTemplate, key: Point, rules: TbsRules
         problems.append("certRequestPermissions absent")
     if problems:
         raise ValueError(f"{rules.name}.tbsCert: " + ", ".join(problems))
-    return replace(template, verification_key=key).tbs_value()
+    return (template if template.verification_key == key else replace(template, verification_key=key)).tbs_value()
 
 
 def read_request_tbs(tbs: dict[str, Any], rules: TbsRules) -> CertificateTemplate:
     """The typed tbsCert of a received request, `verification_key` = the requested key; 400-42 / 400-64 on defects."""
     kind, indicator = tbs["verifyKeyIndicator"]
+    # The CA sets cracaId and crlSeries itself: the request's values are not kept.
+    tbs = {**tbs, "cracaId": bytes(ROOT_CRACA_ID), "crlSeries": 0}
     if kind == "reconstructionValue":  # tolerated: a P-256 point (OpenSCMS clients send the key in this form)
-        tbs = {**tbs, "verifyKeyIndicator": ("verificationKey", ("ecdsaNistP256", indicator))}
+        tbs["verifyKeyIndicator"] = ("verificationKey", ("ecdsaNistP256", indicator))
     template = CertificateTemplate.from_tbs_value(tbs)  # 400-64 for a key it cannot read
     assert template.verification_key is not None  # a verificationKey indicator always gives one
     problems = _violations(template, rules)
     if problems:
         raise Ieee1609Error(ErrorCode.FAILED_PARSING, f"{rules.name}.tbsCert: " + ", ".join(problems))
-    # The CA sets cracaId and crlSeries itself: the request's values are not kept.
-    return replace(template, craca_id=bytes(ROOT_CRACA_ID), crl_series=0)
+    return template
 
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any, Literal
 
 from scms.asn1 import Encoded
@@ -114,11 +115,17 @@ class RaAcaCertRequest:
 
     def to_coer(self) -> dict[str, Any]:
         template = self.template
+        changes: dict[str, Any] = {}  # one copy of the template at most (a CA builds thousands of these)
         if self.linkage is not None:
             assert template.id.linkage is not None
-            template = replace(template, id=CertificateId.linkage_data(
-                LinkageData(template.id.linkage.i_cert, DUMMY_LINKAGE_VALUE)))
-        tbs = request_tbs_value(replace(template, verification_key=None), self.request_key, RA_ACA_REQUEST_RULES)
+            dummy = CertificateId.linkage_data(LinkageData(template.id.linkage.i_cert, DUMMY_LINKAGE_VALUE))
+            if template.id != dummy:
+                changes["id"] = dummy
+        if template.verification_key != self.request_key:
+            changes["verification_key"] = self.request_key
+        if changes:
+            template = replace(template, **changes)
+        tbs = request_tbs_value(template, self.request_key, RA_ACA_REQUEST_RULES)
         if self.cert_type is CertificateType.IMPLICIT:
             tbs["verifyKeyIndicator"] = ("reconstructionValue", point_to_coer(self.request_key))
         flags = (_BUTTERFLY_EXPLICIT if self.butterfly_explicit else 0) | (_CUBK if self.cubk else 0)
@@ -179,9 +186,16 @@ def _inconsistency(
     return None
 
 
+@lru_cache(maxsize=16)
+def _is_ra_certificate(certificate: Certificate) -> bool:
+    """Whether `certificate` holds the RA role, once per certificate (its role cannot change: a `Certificate` is
+    immutable and equal certificates have equal canonical bytes); a malformed SSP raises every time (400-42)."""
+    return certificate_role(certificate) is Role.RA
+
+
 def sign_ra_aca_request(request: RaAcaCertRequest, key: Signer, certificate: Certificate) -> bytes:
     """RA: the COER `RaAcaCertRequestSpdu` for `request`, signed with the RA `certificate` (carried) and its `key`."""
-    if certificate_role(certificate) is not Role.RA:
+    if not _is_ra_certificate(certificate):
         raise ValueError(f"{certificate} is not an RA certificate")
     if certificate.verification_key != key.public_point:
         raise ValueError(f"the signing key does not belong to {certificate}")
@@ -213,7 +227,7 @@ def verify_ra_aca_request(
     ra_certificate = verified.signer.certificate
     if verified.signer.form != "certificate" or ra_certificate is None:
         raise Ieee1609Error(ErrorCode.FAILED_CHAIN_VERIFICATION, "not signed by one carried RA certificate")
-    if certificate_role(ra_certificate) is not Role.RA:
+    if not _is_ra_certificate(ra_certificate):
         raise Ieee1609Error(ErrorCode.FAILED_CHAIN_VERIFICATION, f"{ra_certificate} is not an RA certificate")
     check_ra(ra_certificate, now)
     request = RaAcaCertRequest.from_coer(scms_pdu_content(verified.scms_pdu(), "aca-ra", "raAcaCertRequest"))
