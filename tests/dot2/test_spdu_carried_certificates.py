@@ -112,3 +112,14 @@ def test_uncompressed_key_is_not_kept(ca: Holder) -> None:
     assert first is not second
     assert first.data == second.data == asn1.encode("Certificate", value)
     assert first.verification_key == point
+
+
+def test_a_view_changed_by_its_reader_is_not_taken_for_another(ca: Holder) -> None:
+    """The values a view is matched against are the cache's own: a reader that (wrongly) changes `view.value` into
+    another certificate's value does not get that certificate its view."""
+    key = SoftwareKey.generate()
+    one, other = _with_key(ca, key, "one.example"), _with_key(ca, key, "two.example")
+    view = carried_certificate(_value(one))
+    view.value.clear()
+    view.value.update(_value(other))
+    assert carried_certificate(_value(other)).data == other.data

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from scms.crypto import Curve, InvalidSignature, Point, signing_digest, verify_digest
-from scms.dot2._codec import encode
+from scms.dot2._codec import decode, encode
 from scms.dot2.certificate import Certificate
 from scms.dot2.curve_points import signature_from_coer
 from scms.dot2.errors import ErrorCode, Ieee1609Error
@@ -108,19 +108,22 @@ def carried_certificate(value: dict[str, Any]) -> Certificate:
             known = _carried.get(key)
             if known is not None:
                 _carried.move_to_end(key)
-        if known is not None and known.value == value:
-            return known
-    view = Certificate.from_bytes(encode("Certificate", value))  # its own value, shared with no SPDU
+        if known is not None and known[0] == value:
+            return known[1]
+    data = encode("Certificate", value)
+    view = Certificate.from_bytes(data)  # its own value, shared with no SPDU
     if key is not None:
+        # Compared with a decoding of its own that nobody else holds (not `view.value`, which callers can reach).
+        kept = (decode("Certificate", data), view)
         with _carried_lock:
-            _carried[key] = view
+            _carried[key] = kept
             _carried.move_to_end(key)
             while len(_carried) > CARRIED_CERTIFICATES_KEPT:
                 _carried.popitem(last=False)
     return view
 
 
-_carried: OrderedDict[Hashable, Certificate] = OrderedDict()
+_carried: OrderedDict[Hashable, tuple[dict[str, Any], Certificate]] = OrderedDict()
 _carried_lock = threading.Lock()
 
 
