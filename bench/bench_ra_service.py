@@ -118,8 +118,10 @@ async def _device_year(deployment: Deployment, folder: Path) -> float:
 
 
 async def _until_complete(ra: RaApps, data: bytes) -> None:
+    """Until the request is complete, looked up every 10 ms in a thread: a read on the event loop itself would hold
+    up the components it serves (~1 ms a look, 100 looks a second)."""
     for _ in range(6000):
-        stored = ra.service.requests.find(HashedId8.of(data))
+        stored = await asyncio.to_thread(ra.service.requests.find, HashedId8.of(data))
         if stored is not None and stored.state != "accepted":
             if stored.state != "complete":
                 raise RuntimeError(f"the request ended {stored.state}")
