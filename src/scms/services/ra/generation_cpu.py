@@ -137,7 +137,6 @@ def open_answers(directory: str, answers: Sequence[bytes], now: int) -> list[tup
     return opened
 
 
-
 def warm_up(directory: str, now: int) -> None:
     """Load this process's worker and the trust its ACA chains are verified against (the pool's warm-up)."""
     _worker(directory).aca_chains(Time32(now))
