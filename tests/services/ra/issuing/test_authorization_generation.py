@@ -24,13 +24,14 @@ from scms.protocol.butterfly_params import ButterflyKeys
 from scms.protocol.download_files import batch_filename, certificate_filename, read_batch_zip
 from scms.protocol.ee_ra_ack import read_cert_ack
 from scms.protocol.ra_aca_batch import AcaRaBatch, RaAcaBatch
-from scms.services.common import Job, JobState, RunnerSettings
+from scms.services.common import JobState, RunnerSettings
 from scms.services.common.task_tables import jobs
 from scms.services.la.tables import chains
 from scms.services.ra import generation_rounds
 from scms.services.ra.authorization_policy import period_validity
 from scms.services.ra.issuing_app import WARM_UP_JOB
 
+from ...common.test_task_runner import settled
 from .._support import FakeClock
 from ._scms import (
     AUTHORIZATION,
@@ -261,16 +262,6 @@ def _jobs_of_kind(scms: Scms, kind: str) -> list[int]:
         return list(connection.scalars(select(jobs.c.id).where(jobs.c.kind == kind)))
 
 
-async def _ended(scms: Scms, job_id: int) -> tuple[JobState, str | None]:
-    """The state and result of job `job_id` once it ended (60 s at most)."""
-    for _ in range(1200):
-        job: Job = await asyncio.to_thread(scms.jobs.get, job_id)
-        if job.state in (JobState.SUCCEEDED, JobState.FAILED):
-            break
-        await asyncio.sleep(0.05)
-    return job.state, job.result
-
-
 @pytest.mark.parametrize("runner", [THREADS, POOL], ids=["threads", "pool"])
 async def test_the_ra_s_own_runner_generates_in_the_background(deployment: Deployment, tmp_path: object,
                                                               clock: FakeClock, runner: RunnerSettings) -> None:
@@ -280,7 +271,8 @@ async def test_the_ra_s_own_runner_generates_in_the_background(deployment: Deplo
             warm_ups = await asyncio.to_thread(_jobs_of_kind, scms, WARM_UP_JOB)
             if runner.cpu_workers:    # enqueued at start: every process loads before the first request needs it
                 assert len(warm_ups) == 1
-                assert await _ended(scms, warm_ups[0]) == (JobState.SUCCEEDED, "2 processes ready")
+                [warm_up] = await settled(scms.jobs, warm_ups, timeout=60)
+                assert (warm_up.state, warm_up.result) == (JobState.SUCCEEDED, "2 processes ready")
             else:
                 assert warm_ups == []
             ee = await enrolled_device(scms, client)
